@@ -15,7 +15,16 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Timestamps are stored as naive UTC: SQLite keeps no zone, and PostgreSQL's
+    ``timestamp`` would otherwise convert through the server's own time zone."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored (naive UTC) or any aware timestamp as naive UTC."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _json(default: Any = None) -> Any:
@@ -112,6 +121,8 @@ class Event(SQLModel, table=True):
     independent_source_count: int = Field(default=0)
     has_conflict: bool = Field(default=False)
     status_history: list[dict[str, Any]] = _json(list)
+    # field -> "official" | "press": who set it (official readouts win on conflicts)
+    field_sources: dict[str, str] = _json(dict)
     # Bumped on every material change; part of the alert dedup key.
     content_version: int = Field(default=1)
     merged_into_id: int | None = Field(default=None, foreign_key="event.id")

@@ -18,7 +18,7 @@ DEFAULT_DATA_DIR = Path("data")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False, populate_by_name=True)
 
     database_url: str = Field(default="", validation_alias="DATABASE_URL")
     # Empty means embedded mode: the stages run in-process, no broker.
@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     max_source_errors: int = Field(default=10, ge=1, validation_alias="SUMMITWATCH_MAX_SOURCE_ERRORS")
     fetch_timeout_s: float = Field(default=20.0, gt=0, validation_alias="SUMMITWATCH_FETCH_TIMEOUT_S")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0, validation_alias="SUMMITWATCH_MAX_BODY_BYTES")
+    fixture_port: int = Field(default=8089, ge=0, le=65535, validation_alias="SUMMITWATCH_FIXTURE_PORT")
     web_host: str = Field(default="127.0.0.1", validation_alias="SUMMITWATCH_WEB_HOST")
     web_port: int = Field(default=8000, ge=0, le=65535, validation_alias="SUMMITWATCH_WEB_PORT")
     api_token: str = Field(default="", validation_alias="SUMMITWATCH_API_TOKEN", repr=False)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:21:45.769300
+Create Date: 2026-11-21 23:28:15.148419
 """
 from alembic import op
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('independent_source_count', sa.Integer(), nullable=False),
     sa.Column('has_conflict', sa.Boolean(), nullable=False),
     sa.Column('status_history', sa.JSON(), nullable=True),
+    sa.Column('field_sources', sa.JSON(), nullable=True),
     sa.Column('content_version', sa.Integer(), nullable=False),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('first_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),

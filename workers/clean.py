@@ -1,0 +1,75 @@
+"""Cleaning stage: HTML page -> main text without page furniture (trafilatura)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import trafilatura
+
+from workers.records import CleanDoc
+
+# Pages with a body this short after cleaning are navigation or error pages, not articles.
+MIN_TEXT_CHARS = 200
+
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+class NotAnArticle(ValueError):
+    """The page has no main text trafilatura can find (an index, an error page, a stub)."""
+
+
+def clean(html: str, url: str, *, timezone: str = "UTC", published_at: datetime | None = None,
+          source_key: str | None = None, source_role: str = "press") -> CleanDoc:
+    """Extract the article's main text, headline and page date.
+
+    ``published_at`` from the index (feed pubDate, sitemap date) wins over the page's own
+    date: pages such as Akorda's carry none, and page dates are often "today" widgets.
+    """
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    text = _tidy(document.text if document is not None else "")
+    if len(text) < MIN_TEXT_CHARS:
+        raise NotAnArticle(f"no article text found at {url} ({len(text)} chars)")
+    return CleanDoc(
+        url=url,
+        text=text,
+        title=(document.title or None),
+        published_at=published_at or _page_date(document.date, timezone),
+        timezone=timezone,
+        source_key=source_key,
+        source_role=source_role,
+    )
+
+
+def text_document(text: str, url: str, *, timezone: str = "UTC", published_at: datetime | None = None,
+                  title: str | None = None, source_key: str | None = None,
+                  source_role: str = "press") -> CleanDoc:
+    """A plain-text article (the seed files, gold documents given as text) as a CleanDoc."""
+    return CleanDoc(url=url, text=_tidy(text), title=title, published_at=published_at,
+                    timezone=timezone, source_key=source_key, source_role=source_role)
+
+
+def _tidy(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\xa0", " ")
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def _page_date(value: str | None, timezone: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # A bare page date has no time: noon in the source's zone keeps it on the right day.
+    return day.replace(hour=12, tzinfo=ZoneInfo(timezone)) if day.tzinfo is None else day
