@@ -38,7 +38,18 @@ DEFAULT_QUIRKS: Mapping[str, Any] = {
     "charset": None,
     "news_sitemap": False,
 }
+# Fetch limits a source may override (read by workers.fetch.FetchPolicy); absent by default so
+# the project settings apply.
+OPTIONAL_QUIRKS: Mapping[str, tuple[type, ...]] = {
+    "user_agent": (str,),
+    "connect_timeout_s": (int, float),
+    "read_timeout_s": (int, float),
+    "total_timeout_s": (int, float),
+    "max_body_bytes": (int,),
+    "max_redirects": (int,),
+}
 _QUIRK_TYPES: Mapping[str, tuple[type, ...]] = {
+    **OPTIONAL_QUIRKS,
     "headers": (dict,),
     "verify_tls": (bool,),
     "relative_links": (bool,),
@@ -129,8 +140,9 @@ def spec_from_dict(d: Mapping[str, Any]) -> SourceSpec:
 def upsert_sources(session: Session, specs: Iterable[SourceSpec]) -> tuple[int, int]:
     """Insert new sources and refresh registry fields of known ones, by key.
 
-    Never deletes, and keeps each row's poll state (next poll, error count, health); the
-    conditional-GET validators are dropped only when the URL they belong to changes.
+    Never deletes, and keeps each row's poll state (next poll, error count, health, config
+    keys the workers added such as a discovered feed URL); the conditional-GET validators are
+    dropped only when the URL they belong to changes.
     Returns (inserted, updated), where updated counts rows whose registry fields changed.
     """
     specs = list(specs)
@@ -146,6 +158,9 @@ def upsert_sources(session: Session, specs: Iterable[SourceSpec]) -> tuple[int, 
             session.add(Source(key=spec.key, **values))
             inserted += 1
             continue
+        # What the workers learnt about the old URL (a discovered feed) does not carry over.
+        kept = _worker_config(row.config) if row.url == spec.url else {}
+        values["config"] = {**kept, **values["config"]}
         changed = {name: value for name, value in values.items() if getattr(row, name) != value}
         if not changed:
             continue
@@ -158,6 +173,12 @@ def upsert_sources(session: Session, specs: Iterable[SourceSpec]) -> tuple[int, 
         updated += 1
     session.flush()
     return inserted, updated
+
+
+def _worker_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Keys the workers keep in ``Source.config`` (a discovered feed URL): not registry data."""
+    registry_keys = set(DEFAULT_QUIRKS) | set(OPTIONAL_QUIRKS) | {"homepage"}
+    return {name: value for name, value in (config or {}).items() if name not in registry_keys}
 
 
 def _row_values(spec: SourceSpec) -> dict[str, Any]:
@@ -241,11 +262,11 @@ def _field_problems(entry: Mapping[str, Any]) -> list[str]:
 
 
 def _quirk_problems(kind: str, quirks: Mapping[str, Any]) -> list[str]:
-    unknown = sorted(set(quirks) - set(DEFAULT_QUIRKS))
+    unknown = sorted(set(quirks) - set(DEFAULT_QUIRKS) - set(OPTIONAL_QUIRKS))
     problems = [f"unknown quirk(s) {', '.join(unknown)}"] if unknown else []
     for name, value in quirks.items():
         expected = _QUIRK_TYPES.get(name)
-        if expected and not isinstance(value, expected):
+        if expected and (not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected)):
             problems.append(f"quirk {name} must be {' or '.join(t.__name__ for t in expected)}, not {value!r}")
     if problems:
         return problems

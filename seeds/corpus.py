@@ -20,8 +20,9 @@ CORPUS_SEED = 20251115
 # Synthetic items follow the seeds: the first one a day after the last seed.
 CORPUS_START = datetime(2025, 11, 18, 8, 0)
 CORPUS_STEP = timedelta(minutes=6)
-MIN_BODY_BYTES = 1200
-MAX_BODY_BYTES = 52 * 1024
+# Page furniture adds 4-8 KB to the body: pages come out between about 5 and 60 KB.
+MIN_BODY_BYTES = 400
+MAX_BODY_BYTES = 51 * 1024
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -84,28 +85,43 @@ def corpus_furniture(rng: random.Random, furniture: Mapping[str, Any]) -> dict[s
     varied["tags"] = rng.sample(tags, rng.randint(1, len(tags))) if tags else []
     if "poll" in furniture and rng.random() < 0.5:
         del varied["poll"]
-    varied["headline_in_text"] = False
     return varied
 
 
-def corpus_body(rng: random.Random, paragraphs: Sequence[str], target: int) -> list[tuple[str, str]]:
-    """Paragraphs reshuffled, truncated and concatenated until the body reaches its size."""
+def paragraph_variant(rng: random.Random, paragraphs: Sequence[str]) -> tuple[str, bool]:
+    """One body paragraph: a seed paragraph as is, truncated, or joined with another; and
+    whether a subheading made from it goes before it."""
+    text = rng.choice(paragraphs)
+    roll = rng.random()
+    if roll < 0.2:
+        parts = sentences(text)
+        return " ".join(parts[: rng.randint(1, len(parts))]), False
+    if roll < 0.35:
+        return f"{text} {rng.choice(paragraphs)}", False
+    return text, roll < 0.45
+
+
+def subheading_from(rng: random.Random, text: str) -> str:
+    words = text.split()
+    return " ".join(words[: rng.randint(2, 6)]).strip(".,:;–-\"«»")
+
+
+def corpus_body(
+    rng: random.Random, paragraphs: Sequence[str], target: int
+) -> list[tuple[str, str]]:
+    """Paragraph variants up to the body's size in UTF-8 bytes, never over it (but always at
+    least one paragraph)."""
     blocks: list[tuple[str, str]] = []
     size = 0
-    while size < target:
-        text = rng.choice(paragraphs)
-        roll = rng.random()
-        if roll < 0.2:
-            parts = sentences(text)
-            text = " ".join(parts[: rng.randint(1, len(parts))])
-        elif roll < 0.35:
-            text = f"{text} {rng.choice(paragraphs)}"
-        elif roll < 0.45 and blocks:
-            words = text.split()
-            blocks.append(("h2", " ".join(words[: rng.randint(2, 6)]).strip(".,:;–-\"«»")))
+    while True:
+        text, with_heading = paragraph_variant(rng, paragraphs)
+        length = len(text.encode("utf-8"))
+        if blocks and size + length > target:
+            return blocks
+        if with_heading and blocks:
+            blocks.append(("h2", subheading_from(rng, text)))
         blocks.append(("p", text))
-        size += len(text.encode("utf-8"))
-    return blocks
+        size += length
 
 
 class Corpus:

@@ -21,6 +21,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -113,7 +114,7 @@ def outlets() -> tuple[Outlet, ...]:
 
 @lru_cache(maxsize=1)
 def outlets_by_key() -> Mapping[str, Outlet]:
-    return {outlet.key: outlet for outlet in outlets()}
+    return MappingProxyType({outlet.key: outlet for outlet in outlets()})
 
 
 def outlet_for_url(url: str) -> str | None:
@@ -264,7 +265,7 @@ class FixtureSite:
         self.seeds_dir = Path(seeds_dir) if seeds_dir else SEEDS_DIR
         self.ordered = ordered
         self.host = host
-        self.port = port
+        self.port = port or 0
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -307,8 +308,10 @@ class FixtureSite:
         self._server.daemon_threads = True
         host, port = self._server.server_address[:2]
         self._base_url = f"http://{host}:{port}"
+        # A short poll interval keeps stop() fast; the loop is idle otherwise.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fixture-site", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+            name="fixture-site", daemon=True,
         )
         self._thread.start()
         return self
@@ -507,10 +510,10 @@ class FixtureSite:
         return Resource(200, XML, body, self._index_modified[outlet.key])
 
     def _robots(self, outlet: Outlet | None) -> Resource:
-        sitemaps = [
-            f"{self.base_url}{o.prefix}{o.index_path}"
-            for o in outlets()
-            if o.kind == "sitemap" and (outlet is None or o.key == outlet.key)
+        # The host root names no sitemap: outlets share the host, and a site discovering
+        # one outlet's index must not be sent to another outlet's sitemap.
+        sitemaps = [] if outlet is None or outlet.kind != "sitemap" else [
+            f"{self.base_url}{outlet.prefix}{outlet.index_path}"
         ]
         lines = ["User-agent: *", "Allow: /", ""] + [f"Sitemap: {url}" for url in sitemaps]
         return Resource(200, TEXT, ("\n".join(lines) + "\n").encode("utf-8"), SITE_EPOCH)
@@ -548,6 +551,9 @@ class FixtureSite:
         return item_from_manifest(entry, spec.description)
 
     # ------------------------------------------------------------------ request log
+
+    def hostile_route(self, path: str) -> Callable[[BaseHTTPRequestHandler], None] | None:
+        return self._hostile.get(path)
 
     def log_request(self, record: dict[str, Any]) -> None:
         with self._lock:
@@ -602,6 +608,9 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     site: FixtureSite
     protocol_version = "HTTP/1.1"
     server_version = "FixtureSite/1.0"
+    # Headers and body go out in separate writes; with Nagle on, keep-alive clients would
+    # wait for a delayed ACK on every response.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._serve(send_body=True)
@@ -621,7 +630,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             "headers": dict(self.headers.items()),
             "status": None,
         }
-        hostile = self.site._hostile.get(parts.path)
+        hostile = self.site.hostile_route(parts.path)
         if hostile is not None:
             self.site.log_request(record)
             hostile(self)
@@ -647,6 +656,10 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         body = b"" if status == 304 else resource.body
         if status != 304:
             self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if send_body and body:
-            self.wfile.write(body)
+        try:
+            self.end_headers()
+            if send_body and body:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            # Fetchers hang up mid-body on purpose (size limits, HEAD-like probes).
+            self.close_connection = True

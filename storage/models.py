@@ -15,16 +15,18 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    """Timestamps are stored as naive UTC: SQLite keeps no zone, and PostgreSQL's
-    ``timestamp`` would otherwise convert through the server's own time zone."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    """Timestamps are aware and stored as UTC (``timestamptz`` on PostgreSQL; SQLite keeps
+    UTC without an offset and SQLModel hands it back aware)."""
+    return datetime.now(timezone.utc)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
-    """A stored (naive UTC) or any aware timestamp as naive UTC."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    """Any timestamp as aware UTC; a naive one is taken to be UTC already."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def _json(default: Any = None) -> Any:

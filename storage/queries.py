@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from storage.models import Alert, Article, Claim, Coverage, Event, EventMentionRow, FetchLog, Source
 
@@ -36,7 +37,7 @@ _DUE_SOURCES_SQL = text(
     ORDER BY r.next_poll_at, r.id
     LIMIT :batch
     """
-)
+).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
 def lease_due_sources(session: Session, now: datetime, *, per_host: int, max_errors: int,
@@ -44,15 +45,15 @@ def lease_due_sources(session: Session, now: datetime, *, per_host: int, max_err
     """Select due sources in one query (due, enabled, under the error limit, within the
     per-host concurrency limit) and lease them. Only ids whose lease this call took are
     returned, so two dispatchers never poll one source twice."""
-    params = {"now": _naive(now), "per_host": per_host, "max_errors": max_errors, "batch": batch}
+    params = {"now": _aware(now), "per_host": per_host, "max_errors": max_errors, "batch": batch}
     due = [row[0] for row in session.execute(_DUE_SOURCES_SQL, params)]
     leased = []
     for source_id in due:
         result = session.execute(
             update(Source)
             .where(Source.id == source_id)
-            .where(or_(Source.lease_until.is_(None), Source.lease_until <= _naive(now)))
-            .values(lease_until=_naive(now + POLL_LEASE))
+            .where(or_(Source.lease_until.is_(None), Source.lease_until <= _aware(now)))
+            .values(lease_until=_aware(now + POLL_LEASE))
         )
         if result.rowcount:
             leased.append(source_id)
@@ -60,7 +61,7 @@ def lease_due_sources(session: Session, now: datetime, *, per_host: int, max_err
 
 
 def make_sources_due(session: Session, now: datetime, keys: Iterable[str] | None = None) -> int:
-    statement = update(Source).values(next_poll_at=_naive(now), lease_until=None)
+    statement = update(Source).values(next_poll_at=_aware(now), lease_until=None)
     if keys is not None:
         statement = statement.where(Source.key.in_(list(keys)))
     return session.execute(statement).rowcount
@@ -77,26 +78,26 @@ def insert_ignore(session: Session, model: type, rows: Sequence[dict[str, Any]],
     return [row[0] for row in session.execute(statement.returning(model.id))]
 
 
-def candidate_events(session: Session, *, date_from: date | None, date_to: date | None,
-                     format: str | None, ordinal: int | None, limit: int = 200) -> list[Event]:
-    """Events a mention might belong to, through the format and the date indexes only."""
-    queries = []
+def candidate_events(session: Session, query: Any, limit: int = 200) -> list[Event]:
+    """Events a mention might belong to, selected through the format and date indexes only
+    (``query`` is a ``workers.resolve.CandidateQuery``)."""
     live = Event.merged_into_id.is_(None)
-    if format is not None:
-        by_format = select(Event.id).where(live, Event.format == format)
-        if ordinal is not None:
-            by_format = by_format.where(or_(Event.ordinal == ordinal, Event.ordinal.is_(None)))
-        queries.append(by_format)
-    if date_from is not None and date_to is not None:
-        queries.append(
-            select(Event.id).where(live, Event.date_start <= date_to, Event.date_end >= date_from)
+    selections = []
+    if query.format is not None:
+        by_format = select(Event.id).where(live, Event.format == query.format)
+        if query.ordinal is not None:
+            by_format = by_format.where(or_(Event.ordinal == query.ordinal, Event.ordinal.is_(None)))
+        selections.append(by_format)
+    if query.date_from is not None and query.date_to is not None:
+        # A bounded range on date_start keeps this an index range scan, not a table scan.
+        selections.append(
+            select(Event.id).where(live, Event.date_start >= query.start_from, Event.date_start <= query.date_to,
+                                   Event.date_end >= query.date_from)
         )
-    if not queries:
-        return []
-    ids = {row[0] for query in queries for row in session.execute(query.limit(limit))}
+    ids = {row[0] for selection in selections for row in session.execute(selection.limit(limit))}
     if not ids:
         return []
-    return list(session.exec(select(Event).where(Event.id.in_(ids))).all())
+    return list(session.scalars(select(Event).where(Event.id.in_(ids))).all())
 
 
 def live_event(session: Session, event_id: int) -> Event | None:
@@ -135,7 +136,7 @@ def live_events(session: Session, *, role: str | None = "reported") -> list[Even
     query = select(Event).where(Event.merged_into_id.is_(None))
     if role is not None:
         query = query.where(Event.role == role)
-    return list(session.exec(query.order_by(Event.first_seen_at, Event.id)).all())
+    return list(session.scalars(query.order_by(Event.first_seen_at, Event.id)).all())
 
 
 def stale_articles(session: Session, older_than: datetime, limit: int = 500) -> list[tuple[int, str]]:
@@ -144,7 +145,7 @@ def stale_articles(session: Session, older_than: datetime, limit: int = 500) -> 
         select(Article.id, Article.state)
         .where(Article.state.in_(("pending", "fetched")))
         .where(Article.attempts < 5)
-        .where(func.coalesce(Article.fetched_at, Article.discovered_at) <= _naive(older_than))
+        .where(func.coalesce(Article.fetched_at, Article.discovered_at) <= _aware(older_than))
         .order_by(Article.id)
         .limit(limit)
     )
@@ -157,12 +158,12 @@ def source_health(session: Session, now: datetime, *, silent_after_intervals: in
     counts = dict(
         session.execute(
             select(Article.source_id, func.count(Article.id))
-            .where(Article.discovered_at >= _naive(week_ago))
+            .where(Article.discovered_at >= _aware(week_ago))
             .group_by(Article.source_id)
         ).all()
     )
     health = []
-    for source in session.exec(select(Source).order_by(Source.key)).all():
+    for source in session.scalars(select(Source).order_by(Source.key)).all():
         items_per_day = counts.get(source.id, 0) / 7.0
         since_new = (_aware(now) - _aware(source.last_new_item_at)).total_seconds() if source.last_new_item_at else None
         health.append(
@@ -211,18 +212,11 @@ def record_fetch(session: Session, *, source_id: int | None, url: str, outcome: 
 
 
 def mentions_of_article(session: Session, article_id: int) -> list[EventMentionRow]:
-    return list(session.exec(select(EventMentionRow).where(EventMentionRow.article_id == article_id)).all())
+    return list(session.scalars(select(EventMentionRow).where(EventMentionRow.article_id == article_id)).all())
 
 
 def alerts_of_event(session: Session, event_id: int) -> list[Alert]:
-    return list(session.exec(select(Alert).where(Alert.event_id == event_id).order_by(Alert.id)).all())
-
-
-def _naive(moment: datetime) -> datetime:
-    """Timestamps are stored as naive UTC (SQLite keeps no zone)."""
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return list(session.scalars(select(Alert).where(Alert.event_id == event_id).order_by(Alert.id)).all())
 
 
 def _aware(moment: datetime) -> datetime:

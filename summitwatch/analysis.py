@@ -82,7 +82,7 @@ def run_eval(docs_path: Path, gold_path: Path) -> tuple[dict[str, Any], list[dic
                 process_article(rt, article_of[doc_id])
             predictions = _predictions(rt, docs, article_of)
             with session_scope(rt.engine) as session:
-                alerted = [a.event_id for a in session.exec(select(Alert).where(Alert.kind == "new_event"))]
+                alerted = [a.event_id for a in session.scalars(select(Alert).where(Alert.kind == "new_event"))]
         finally:
             rt.close()
     return score(gold, predictions, alerts=alerted), predictions
@@ -164,7 +164,7 @@ def _predictions(rt, docs: list[dict[str, Any]], article_of: dict[str, int]) -> 
     predictions = []
     with session_scope(rt.engine) as session:
         for doc in docs:
-            rows = session.exec(select(EventMentionRow).where(EventMentionRow.article_id == article_of[doc["id"]])).all()
+            rows = session.scalars(select(EventMentionRow).where(EventMentionRow.article_id == article_of[doc["id"]])).all()
             events: dict[int, dict[str, Any]] = {}
             for row in rows:
                 event = live_event(session, row.event_id) if row.event_id else None

@@ -226,6 +226,40 @@ def sources_discover(url: str) -> None:
     click.echo(yaml.safe_dump({"sources": [entry]}, allow_unicode=True, sort_keys=False))
 
 
+@main.command()
+@click.option("--batch", type=int, default=100, show_default=True, help="Articles per transaction batch.")
+@click.option("--max-batches", type=int, default=None, help="Stop after this many batches.")
+def reprocess(batch: int, max_batches: int | None) -> None:
+    """Re-extract articles made by older extractor versions; print which events changed."""
+    from workers.reprocess import reprocess as run_reprocess
+    from workers.runtime import build_runtime
+
+    rt = build_runtime(_settings())
+    try:
+        report = run_reprocess(rt, batch=batch, max_batches=max_batches)
+    finally:
+        rt.close()
+    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print only the JSON.")
+@click.option("--corpus", "corpus_size", type=int, default=500, show_default=True, help="Generated article pages.")
+@click.option("--latency-runs", type=int, default=5, show_default=True, help="Seed replays timed for alert latency.")
+@click.option("--scale", is_flag=True, help="The scale simulation on Celery, Redis and PostgreSQL instead.")
+def bench(as_json: bool, corpus_size: int, latency_runs: int, scale: bool) -> None:
+    """Measure the pipeline against the fixture site and print the numbers."""
+    if scale:
+        from bench.scale import run as run_scale
+
+        outcome = run_scale()
+    else:
+        from bench.pipeline import run as run_pipeline
+
+        outcome = run_pipeline(corpus_size=corpus_size, latency_runs=latency_runs)
+    click.echo(json.dumps(outcome, indent=None if as_json else 2))
+
+
 @main.group()
 def alerts() -> None:
     """The alert outbox and channels."""

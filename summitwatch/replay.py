@@ -107,7 +107,7 @@ def wait_until_idle(rt: Runtime, *, since: datetime, timeout_s: float, poll_s: f
 
 
 def is_idle(session: Session, since: datetime) -> bool:
-    since = since.astimezone(timezone.utc).replace(tzinfo=None)
+    since = since.astimezone(timezone.utc)
     unpolled = session.scalar(
         select(func.count(Source.id)).where(
             ~Source.disabled, or_(Source.last_polled_at.is_(None), Source.last_polled_at < since)
@@ -135,7 +135,7 @@ def result(rt: Runtime, *, source_keys: list[str] | None = None) -> dict[str, An
         events = queries.live_events(session)
         index = {event.id: i for i, event in enumerate(events)}
         views = [event_view(session, event) for event in events]
-        alerts = session.exec(select(Alert).order_by(Alert.id)).all()
+        alerts = session.scalars(select(Alert).order_by(Alert.id)).all()
         mentioned = queries.live_events(session, role="mentioned")
         return {
             "articles": session.scalar(article_query),

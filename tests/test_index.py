@@ -259,7 +259,8 @@ FEED_CASES = {
         [
             FeedItem(url="https://kazpravda.kz/n/tokaev-vstretilsya-1/", title="Токаев встретился с Мирзиёевым",
                      published_at=at(2025, 11, 17, 4, 0)),
-            FeedItem(url="https://kazpravda.kz/n/vizit-2/", title="Визит в Ташкент", published_at=None),
+            # Text dates go through the multilingual date grammar, in the source's zone.
+            FeedItem(url="https://kazpravda.kz/n/vizit-2/", title="Визит в Ташкент", published_at=at(2025, 11, 16, 13, 30)),
         ],
     ),
     "listing_date_format_hint": (
@@ -375,6 +376,14 @@ def test_sitemap_external_entity_is_not_read(tmp_path) -> None:
     assert [i.url for i in parse_index("sitemap", body, "https://ok.kz/")] == ["https://ok.kz/2"]
 
 
+def test_a_body_that_looks_like_a_path_or_url_is_not_opened(tmp_path) -> None:
+    local_feed = tmp_path / "feed.xml"
+    local_feed.write_text(EMPTY_FEED.replace("</channel>", "<item><link>https://leak.example/1</link></item></channel>"))
+    for body in (str(local_feed), str(local_feed).encode(), "http://127.0.0.1:9/feed.xml"):
+        with pytest.raises(IndexParseError):
+            parse_index("rss", body, "https://ok.kz/rss")
+
+
 def test_truncated_sitemap_keeps_the_urls_it_names() -> None:
     body = '<urlset><url><loc>https://ok.kz/1</loc></url><url><loc>https://ok.kz/2</loc></url><url><lo'
     assert [i.url for i in parse_index("sitemap", body, "https://ok.kz/")] == ["https://ok.kz/1", "https://ok.kz/2"]
@@ -417,6 +426,20 @@ DATE_CASES = {
 def test_parse_index_date(case: str) -> None:
     value, zone, expected = DATE_CASES[case]
     assert parse_index_date(value, zone) == expected
+
+
+def test_relative_dates_are_anchored_at_now() -> None:
+    page = LISTING.replace("16.11.2025 18:30", "Сегодня, 11:45")
+    now = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
+    items = parse_index("html_listing", page, "https://kazpravda.kz/r/prezident/", {"selectors": LISTING_SELECTORS},
+                        timezone="Asia/Almaty", now=now)
+    assert items[1].published_at == at(2025, 11, 15, 6, 45)
+
+
+def test_unreadable_date_is_none_not_an_error() -> None:
+    page = LISTING.replace("16.11.2025 18:30", "давным-давно")
+    items = parse_index("html_listing", page, "https://kazpravda.kz/r/prezident/", {"selectors": LISTING_SELECTORS})
+    assert [i.published_at is None for i in items] == [False, True]
 
 
 def test_unknown_zone_is_refused() -> None:

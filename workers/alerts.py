@@ -250,16 +250,15 @@ class People(Protocol):
 
 
 class LexiconPeople:
-    """The lexicon's view of participants, imported on first use."""
+    """The lexicon's view of participants, imported on first use (the lexicon is large)."""
 
     def person_country(self, person_id: str) -> str | None:
-        lookup = getattr(_lexicon(), "person_country", None)
-        return lookup(person_id) if lookup else None
+        return _lexicon_function("person_country")(person_id)
 
     def is_central_asian_leader(self, person_id: str) -> bool:
-        check = getattr(_lexicon(), "is_central_asian_leader", None)
-        if check is not None:
-            return bool(check(person_id))
+        lexicon = _lexicon()
+        if hasattr(lexicon, "is_central_asian_leader"):
+            return bool(lexicon.is_central_asian_leader(person_id))
         return self.person_country(person_id) in CENTRAL_ASIA
 
 
@@ -267,6 +266,14 @@ def _lexicon() -> Any:
     from workers.extract import lexicon
 
     return lexicon
+
+
+def _lexicon_function(name: str) -> Any:
+    function = getattr(_lexicon(), name, None)
+    if function is None:
+        # A leader rule that silently matched nobody would drop every alert: fail loudly.
+        raise RulesError(f"the lexicon has no {name}(); rules on leaders cannot be evaluated")
+    return function
 
 
 # --- matching ------------------------------------------------------------------------------
@@ -372,7 +379,8 @@ def _kinds_for(rule: Rule, change: EventChange, view: Mapping[str, Any]) -> list
     if rule.digest is not None and change.coverage_added and not change.created:
         entry = _new_coverage(change, view)
         if entry is not None:
-            version = f"a{entry['article_id']}" if entry.get("article_id") is not None else _facts_hash([entry.get("url")])
+            article = entry.get("article_id")
+            version = f"a{article}" if article is not None else _facts_hash([entry.get("url")])
             planned.append(("coverage_digest", version, {"coverage": entry}))
     return planned
 
@@ -467,13 +475,14 @@ def digest_window_end(now: datetime, window_s: int) -> datetime:
 # --- rendering -----------------------------------------------------------------------------
 
 def render_message(view: dict, kind: str, payload: dict) -> tuple[str, str]:
-    """Title and body (plain text that reads as Markdown) of one alert."""
+    """Title and body of one alert. The body is Markdown that reads as plain text: fields end
+    in a hard line break, lists stand in paragraphs of their own."""
     changes = payload.get("changes") or {}
     title = f"{TITLE_PREFIXES.get(kind, kind)}: {view.get('title') or 'event'}"
     if kind == "status_changed":
         title += f" ({changes.get('status_before')} → {changes.get('status_after')})"
-    lines = _what_changed(kind, changes, view) + [""] + _event_lines(view) + [""] + _source_lines(view)
-    return title, "\n".join(lines).strip() + "\n"
+    blocks = [*_what_changed(kind, changes, view), _fields(_event_lines(view)), *_source_blocks(view)]
+    return title, "\n\n".join(b for b in blocks if b) + "\n"
 
 
 def render_digest(payloads: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
@@ -487,10 +496,19 @@ def render_digest(payloads: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
         view = items[-1].get("view") or {}
         entries = _unique_entries([(p.get("changes") or {}).get("coverage") or {} for p in items])
         articles += len(entries)
-        blocks.append("\n".join([f"## {view.get('title') or 'event'}", *_summary_lines(view),
-                                 *[_coverage_line(entry) for entry in entries]]))
-    title = f"New coverage: {articles} article{'s' if articles != 1 else ''} on {len(blocks)} event{'s' if len(blocks) != 1 else ''}"
-    return title, "\n\n".join(blocks).strip() + "\n"
+        blocks += [f"## {view.get('title') or 'event'}", _fields(_summary_lines(view)),
+                   "\n".join(_coverage_line(entry) for entry in entries)]
+    events = len(by_event)
+    title = f"New coverage: {_count(articles, 'article')} on {_count(events, 'event')}"
+    return title, "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _fields(lines: Sequence[str]) -> str:
+    return "  \n".join(lines)
 
 
 def _unique_entries(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -504,17 +522,17 @@ def _unique_entries(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, A
 
 
 def _what_changed(kind: str, changes: Mapping[str, Any], view: Mapping[str, Any]) -> list[str]:
+    """The message's opening: a sentence, and the list of what is new when there is one."""
     if kind == "new_event":
         return ["A new event appeared in the coverage."]
     if kind == "status_changed":
         return [f"Status: {changes.get('status_before')} → {changes.get('status_after')}."]
     if kind == "new_facts":
-        lines = ["New facts:"]
-        lines += [f"- document: {title}" for title in changes.get("documents") or []]
-        lines += [f"- figure: {claim}" for claim in changes.get("claims") or []]
-        return lines
+        items = [f"- document: {title}" for title in changes.get("documents") or []]
+        items += [f"- figure: {claim}" for claim in changes.get("claims") or []]
+        return ["New facts:", "\n".join(items)]
     if kind == "conflict":
-        return ["Sources disagree:"] + [_conflict_line(c) for c in view.get("conflicts") or []]
+        return ["Sources disagree:", "\n".join(_conflict_line(c) for c in view.get("conflicts") or [])]
     if kind == "coverage_digest":
         return ["New coverage:", _coverage_line(changes.get("coverage") or {})]
     return []
@@ -562,19 +580,19 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def _source_lines(view: Mapping[str, Any]) -> list[str]:
+def _source_blocks(view: Mapping[str, Any]) -> list[str]:
     coverage = list(view.get("coverage") or [])
+    shown = coverage[:MAX_SOURCES_SHOWN]
     total = view.get("coverage_total", len(coverage))
     languages = ", ".join(view.get("languages") or []) or "unknown"
     independent = view.get("independent_source_count")
-    head = f"Sources: {total} article{'s' if total != 1 else ''}"
+    head = f"Sources: {_count(total, 'article')}"
     if independent is not None:
-        head += f" from {independent} independent outlet{'s' if independent != 1 else ''}"
-    lines = [f"{head}; languages: {languages}"]
-    lines += [_coverage_line(entry) for entry in coverage[:MAX_SOURCES_SHOWN]]
-    if total > len(coverage[:MAX_SOURCES_SHOWN]):
-        lines.append(f"- … and {total - len(coverage[:MAX_SOURCES_SHOWN])} more")
-    return lines
+        head += f" from {independent} independent outlet{'' if independent == 1 else 's'}"
+    items = [_coverage_line(entry) for entry in shown]
+    if total > len(shown):
+        items.append(f"- … and {total - len(shown)} more")
+    return [f"{head}; languages: {languages}", "\n".join(items)]
 
 
 def _coverage_line(entry: Mapping[str, Any]) -> str:
@@ -582,12 +600,14 @@ def _coverage_line(entry: Mapping[str, Any]) -> str:
     details = ", ".join(str(x) for x in (entry.get("language"), (entry.get("published_at") or "")[:10]) if x)
     title = entry.get("title") or entry.get("url") or ""
     line = f"- {source}" + (f" [{details}]" if details else "") + f": {title}"
-    return f"{line} — {entry['url']}" if entry.get("url") and title != entry.get("url") else line
+    # <url> is a link in Markdown and still reads as the bare address in plain text.
+    return f"{line} — <{entry['url']}>" if entry.get("url") and title != entry.get("url") else line
 
 
 def _conflict_line(conflict: Mapping[str, Any]) -> str:
     values = "; ".join(
-        f"{format_figure(v.get('value'), v.get('unit'), v.get('currency'), v.get('count'))} ({v.get('source') or 'source'})"
+        f"{format_figure(v.get('value'), v.get('unit'), v.get('currency'), v.get('count'))}"
+        f" ({v.get('source') or 'source'})"
         for v in conflict.get("values") or []
     )
     return f"- {conflict.get('measure') or 'figure'}: {values}"

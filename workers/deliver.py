@@ -45,13 +45,13 @@ def send(title: str, body: str, urls: Sequence[str], *, channel: str = "log",
         return DeliveryResult(ok=True)
     asset = apprise.AppriseAsset(async_mode=False, secure_logging=True, storage_mode="memory")
     notifier = apprise.Apprise(asset=asset)
-    for url in urls:
-        plugin = apprise.Apprise.instantiate(url, asset=asset)
-        if plugin is None:
-            return _failed(channel, f"not a usable Apprise URL (scheme {_scheme(url)}://)", urls)
-        _attach_key(plugin, alert_key)
-        notifier.add(plugin)
     with _apprise_warnings() as warnings:
+        for url in urls:
+            plugin = apprise.Apprise.instantiate(url, asset=asset)
+            if plugin is None:
+                return _failed(channel, f"not a usable Apprise URL (scheme {_scheme(url)}://)", urls)
+            _attach_key(plugin, alert_key)
+            notifier.add(plugin)
         ok = notifier.notify(body=body, title=title, body_format=apprise.NotifyFormat.MARKDOWN)
     if ok:
         log.info("alert_sent", channel=channel, alert_key=alert_key)
@@ -91,28 +91,39 @@ def _scheme(url: str) -> str:
     return re.sub(r"[^a-z0-9+]", "", url.split("://", 1)[0].lower()) or "?"
 
 
-class _ThreadWarnings(logging.Handler):
-    """Apprise reports why a send failed only through its logger; keep this thread's lines."""
+# Loggers that can quote an alert URL: Apprise's own, and urllib3's request lines (DEBUG).
+_URL_QUOTING_LOGGERS = ("apprise", "urllib3.connectionpool")
+
+
+class _ThreadCapture(logging.Filter):
+    """Apprise says why a send failed only through its logger, and its lines (like urllib3's)
+    can quote the URL. This thread's lines are kept here (warnings and worse, to be redacted)
+    and go no further; other threads' lines pass untouched."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
+        super().__init__()
         self.thread = threading.get_ident()
         self.messages: list[str] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.thread != self.thread:
+            return True
+        if record.levelno >= logging.WARNING and record.name.startswith("apprise"):
             self.messages.append(record.getMessage())
+        return False
 
 
 @contextmanager
 def _apprise_warnings() -> Iterator[list[str]]:
-    handler = _ThreadWarnings()
-    logger = logging.getLogger("apprise")
-    logger.addHandler(handler)
+    capture = _ThreadCapture()
+    loggers = [logging.getLogger(name) for name in _URL_QUOTING_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(capture)
     try:
-        yield handler.messages
+        yield capture.messages
     finally:
-        logger.removeHandler(handler)
+        for logger in loggers:
+            logger.removeFilter(capture)
 
 
 _HOSTLIKE = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$|^\d{1,3}(?:\.\d{1,3}){3}$")

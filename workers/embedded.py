@@ -38,18 +38,23 @@ class EmbeddedRunner:
         self.on_alert = on_alert
 
     def run_until_idle(self, now: datetime | None = None) -> RunStats:
-        """Dispatch due sources and drain every stage's queue; returns cumulative stats."""
-        sources = deque(pipeline.dispatch_due_sources(self.rt, now))
+        """Dispatch due sources and drain every stage's queue until nothing is due or in
+        flight; returns cumulative stats. Dispatch repeats because the per-host limit lets
+        only a few sources of one host out at a time."""
         articles: deque[int] = deque(article_id for article_id, _ in pipeline.stale_work(self.rt, now, age=_NO_AGE))
         alerts: deque[int] = deque(pipeline.due_alerts(self.rt, now))
-        while sources or articles or alerts:
+        sources: deque[int] = deque()
+        while True:
+            if not sources:
+                sources.extend(pipeline.dispatch_due_sources(self.rt, now))
+            if not (sources or articles or alerts):
+                return self.stats
             if alerts:
                 self._deliver(alerts.popleft())
             elif articles:
                 alerts.extend(self._article(articles.popleft()))
             else:
                 articles.extend(self._poll(sources.popleft()))
-        return self.stats
 
     def run_forever(self, interval_s: float, *, stop: Callable[[], bool] = lambda: False) -> None:
         while not stop():

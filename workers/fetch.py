@@ -13,12 +13,12 @@ by hand so every hop passes the address guard and robots.txt.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,6 +32,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from workers.charset import decode_body
+
 ERROR_KINDS = (
     "timeout",
     "too_large",
@@ -42,6 +44,7 @@ ERROR_KINDS = (
     "robots",
     "decode",
     "protocol",
+    "invalid_url",
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_USER_AGENT = "SummitWatch/0.1 (+https://github.com/summitwatch/summitwatch; news monitor)"
@@ -53,6 +56,31 @@ ACCEPT = (
 ROBOTS_MAX_BYTES = 500 * 1024
 
 
+class FrozenHeaders(Mapping[str, str]):
+    """Read-only, hashable headers, so a policy can key a cache of fetchers."""
+
+    def __init__(self, headers: Mapping[str, str] | Iterable[tuple[str, str]] = ()):
+        self._items = tuple(sorted(dict(headers).items()))
+
+    def __getitem__(self, name: str) -> str:
+        return dict(self._items)[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other)
+
+    def __repr__(self) -> str:
+        return f"FrozenHeaders({dict(self._items)!r})"
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     connect_timeout_s: float = 5.0
@@ -61,15 +89,24 @@ class FetchPolicy:
     max_body_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=FrozenHeaders)
     verify_tls: bool = True
     respect_robots: bool = True
     # "host" or "host:port" that may resolve to loopback/private addresses (the fixture site).
     allow_private_hosts: frozenset[str] = frozenset()
     forced_charset: str | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.headers, FrozenHeaders):
+            object.__setattr__(self, "headers", FrozenHeaders(self.headers))
+        object.__setattr__(
+            self, "allow_private_hosts", frozenset(h.lower() for h in self.allow_private_hosts)
+        )
+
     @classmethod
-    def from_settings_and_quirks(cls, settings: Any, quirks: Mapping[str, Any] | None) -> FetchPolicy:
+    def from_settings_and_quirks(
+        cls, settings: Any, quirks: Mapping[str, Any] | None
+    ) -> FetchPolicy:
         """The policy for one source: project settings, then the source's fetch quirks.
 
         Quirk keys read here: ``headers``, ``user_agent``, ``verify_tls``, ``respect_robots``,
@@ -78,14 +115,26 @@ class FetchPolicy:
         language maps) belong to other stages and are ignored.
         """
         quirks = dict(quirks or {})
-        total = float(quirks.get("total_timeout_s", getattr(settings, "fetch_timeout_s", cls.total_timeout_s)))
+        total = float(
+            quirks.get("total_timeout_s", getattr(settings, "fetch_timeout_s", cls.total_timeout_s))
+        )
         return cls(
-            connect_timeout_s=float(quirks.get("connect_timeout_s", min(cls.connect_timeout_s, total))),
+            connect_timeout_s=float(
+                quirks.get("connect_timeout_s", min(cls.connect_timeout_s, total))
+            ),
             read_timeout_s=float(quirks.get("read_timeout_s", min(cls.read_timeout_s, total))),
             total_timeout_s=total,
-            max_body_bytes=int(quirks.get("max_body_bytes", getattr(settings, "max_body_bytes", cls.max_body_bytes))),
+            max_body_bytes=int(
+                quirks.get(
+                    "max_body_bytes", getattr(settings, "max_body_bytes", cls.max_body_bytes)
+                )
+            ),
             max_redirects=int(quirks.get("max_redirects", cls.max_redirects)),
-            user_agent=str(quirks.get("user_agent") or getattr(settings, "user_agent", "") or DEFAULT_USER_AGENT),
+            user_agent=str(
+                quirks.get("user_agent")
+                or getattr(settings, "user_agent", "")
+                or DEFAULT_USER_AGENT
+            ),
             headers=dict(quirks.get("headers") or {}),
             verify_tls=bool(quirks.get("verify_tls", True)),
             respect_robots=bool(quirks.get("respect_robots", True)),
@@ -123,7 +172,11 @@ class FetchResult:
 
     @property
     def ok(self) -> bool:
-        return self.error_kind is None and self.status_code is not None and 200 <= self.status_code < 300
+        return (
+            self.error_kind is None
+            and self.status_code is not None
+            and 200 <= self.status_code < 300
+        )
 
 
 class FetchFailure(Exception):
@@ -167,6 +220,8 @@ class Fetcher:
         self._clock = clock
         self._wall_clock = wall_clock
         self._robots: dict[str, RobotFileParser] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
         self._client = httpx.Client(
             verify=policy.verify_tls,
             follow_redirects=False,
@@ -184,7 +239,9 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch(self, url: str, validators: Validators | None = None, *, from_feed: bool = False) -> FetchResult:
+    def fetch(
+        self, url: str, validators: Validators | None = None, *, from_feed: bool = False
+    ) -> FetchResult:
         validators = validators or Validators()
         started = self._clock()
         deadline = started + self.policy.total_timeout_s
@@ -197,7 +254,9 @@ class Fetcher:
     def _elapsed_ms(self, started: float) -> float:
         return round((self._clock() - started) * 1000.0, 3)
 
-    def _follow(self, url: str, validators: Validators, from_feed: bool, deadline: float) -> _Exchange:
+    def _follow(
+        self, url: str, validators: Validators, from_feed: bool, deadline: float
+    ) -> _Exchange:
         current = url
         seen = {url}
         for hop in range(self.policy.max_redirects + 1):
@@ -214,13 +273,23 @@ class Fetcher:
                 if response.status_code in REDIRECT_STATUSES and location:
                     current = self._next_hop(current, location, seen)
                     continue
-                body = _read_body(response, self.policy.max_body_bytes, deadline, self._clock, current)
-                return _Exchange(current, response.status_code, _flat_headers(response.headers), body)
-        raise FetchFailure("too_many_redirects", f"more than {self.policy.max_redirects} redirects", current)
+                body = _read_body(
+                    response, self.policy.max_body_bytes, deadline, self._clock, current
+                )
+                return _Exchange(
+                    current, response.status_code, _flat_headers(response.headers), body
+                )
+        raise FetchFailure(
+            "too_many_redirects", f"more than {self.policy.max_redirects} redirects", current
+        )
 
     def _next_hop(self, current: str, location: str, seen: set[str]) -> str:
         following = urljoin(current, location.strip())
-        if urlsplit(current).scheme == "https" and urlsplit(following).scheme == "http" and self.policy.verify_tls:
+        if (
+            urlsplit(current).scheme == "https"
+            and urlsplit(following).scheme == "http"
+            and self.policy.verify_tls
+        ):
             # A feed fetched over https must not quietly continue in clear text, where anyone
             # on the path can inject items.
             raise FetchFailure("tls", f"redirect from https to http refused: {following}", current)
@@ -230,10 +299,14 @@ class Fetcher:
         return following
 
     @contextmanager
-    def _open(self, url: str, headers: Mapping[str, str], deadline: float) -> Iterator[httpx.Response]:
+    def _open(
+        self, url: str, headers: Mapping[str, str], deadline: float
+    ) -> Iterator[httpx.Response]:
         remaining = deadline - self._clock()
         if remaining <= 0:
-            raise FetchFailure("timeout", f"total timeout of {self.policy.total_timeout_s}s reached", url)
+            raise FetchFailure(
+                "timeout", f"total timeout of {self.policy.total_timeout_s}s reached", url
+            )
         timeout = httpx.Timeout(
             connect=min(self.policy.connect_timeout_s, remaining),
             read=min(self.policy.read_timeout_s, remaining),
@@ -249,14 +322,19 @@ class Fetcher:
                 response.close()
 
     def _robots_allow(self, target: _Target, url: str, deadline: float) -> bool:
-        rules = self._robots.get(target.origin)
-        if rules is None:
-            rules = self._load_robots(target, deadline)
+        # One lock per origin: concurrent polls of one host wait for a single robots.txt fetch
+        # instead of each fetching it, while other hosts go on.
+        with self._locks_guard:
+            lock = self._robots_locks.setdefault(target.origin, threading.Lock())
+        with lock:
+            rules = self._robots.get(target.origin)
             if rules is None:
-                # Unreachable robots.txt (5xx, network): go ahead this time and ask again on the
-                # next fetch; a broken robots.txt should not make a source look blocked.
-                return True
-            self._robots[target.origin] = rules
+                rules = self._load_robots(target, deadline)
+                if rules is None:
+                    # Unreachable robots.txt (5xx, network): go ahead this time and ask again on
+                    # the next fetch; a broken robots.txt should not make a source look blocked.
+                    return True
+                self._robots[target.origin] = rules
         return rules.can_fetch(self.policy.user_agent, url)
 
     def _load_robots(self, target: _Target, deadline: float) -> RobotFileParser | None:
@@ -266,7 +344,9 @@ class Fetcher:
             with self._open(robots_url, {}, deadline) as response:
                 status = response.status_code
                 if 200 <= status < 300:
-                    body = _read_body(response, ROBOTS_MAX_BYTES, deadline, self._clock, robots_url, truncate=True)
+                    body = _read_body(
+                        response, ROBOTS_MAX_BYTES, deadline, self._clock, robots_url, truncate=True
+                    )
                     rules.parse(body.decode("utf-8", errors="replace").splitlines())
                     return rules
         except FetchFailure:
@@ -277,7 +357,9 @@ class Fetcher:
             return rules
         return None
 
-    def _result(self, url: str, exchange: _Exchange, validators: Validators, duration_ms: float) -> FetchResult:
+    def _result(
+        self, url: str, exchange: _Exchange, validators: Validators, duration_ms: float
+    ) -> FetchResult:
         headers = exchange.headers
         status = exchange.status_code
         response_time = _response_time(headers.get("date")) or self._wall_clock()
@@ -289,7 +371,9 @@ class Fetcher:
             not_modified = 200 <= status < 300 and body_hash == validators.content_hash
         text, encoding = None, None
         if exchange.body and _is_textual(headers.get("content-type")):
-            text, encoding = decode_body(exchange.body, headers.get("content-type"), self.policy.forced_charset)
+            text, encoding = decode_body(
+                exchange.body, headers.get("content-type"), self.policy.forced_charset
+            )
         return FetchResult(
             url=url,
             final_url=exchange.final_url,
@@ -299,7 +383,8 @@ class Fetcher:
             text=text,
             encoding=encoding,
             etag=headers.get("etag") or (validators.etag if status == 304 else None),
-            last_modified=headers.get("last-modified") or (validators.last_modified if status == 304 else None),
+            last_modified=headers.get("last-modified")
+            or (validators.last_modified if status == 304 else None),
             content_hash=body_hash,
             not_modified=not_modified,
             error=None,
@@ -347,7 +432,11 @@ def _failed_result(url: str, failure: FetchFailure, duration_ms: float) -> Fetch
 
 
 def _request_headers(policy: FetchPolicy) -> dict[str, str]:
-    headers = {"User-Agent": policy.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+    headers = {
+        "User-Agent": policy.user_agent,
+        "Accept": ACCEPT,
+        "Accept-Encoding": "gzip, deflate",
+    }
     # Source quirks come last so a site that insists on its own User-Agent or Accept gets it.
     headers.update(policy.headers)
     return headers
@@ -374,7 +463,11 @@ def _is_textual(content_type: str | None) -> bool:
     if not content_type:
         return True
     mime = content_type.split(";", 1)[0].strip().lower()
-    return mime.startswith("text/") or mime.endswith(("xml", "json", "+xml", "javascript")) or mime == ""
+    return (
+        mime.startswith("text/")
+        or mime.endswith(("xml", "json", "+xml", "javascript"))
+        or mime == ""
+    )
 
 
 @contextmanager
@@ -388,7 +481,7 @@ def _network_failures(url: str) -> Iterator[None]:
         kind = "tls" if _caused_by_tls(error) else "connect"
         raise FetchFailure(kind, f"{type(error).__name__}: {error}", url) from error
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
-        raise FetchFailure("protocol", f"{type(error).__name__}: {error}", url) from error
+        raise FetchFailure("invalid_url", f"{type(error).__name__}: {error}", url) from error
     except httpx.TransportError as error:
         kind = "tls" if _caused_by_tls(error) else "protocol"
         raise FetchFailure(kind, f"{type(error).__name__}: {error}", url) from error
@@ -492,11 +585,13 @@ def _parse_target(url: str) -> _Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise FetchFailure("protocol", f"invalid URL {url!r}: {error}", url) from error
+        raise FetchFailure("invalid_url", f"invalid URL {url!r}: {error}", url) from error
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
-        raise FetchFailure("protocol", f"not an http(s) URL: {url!r}", url)
-    return _Target(scheme, parts.hostname.lower().rstrip("."), port or (443 if scheme == "https" else 80))
+        raise FetchFailure("invalid_url", f"not an http(s) URL: {url!r}", url)
+    return _Target(
+        scheme, parts.hostname.lower().rstrip("."), port or (443 if scheme == "https" else 80)
+    )
 
 
 def _allowed(target: _Target, allow: frozenset[str]) -> bool:
@@ -531,7 +626,9 @@ def _guard_address(target: _Target, allow: frozenset[str], url: str) -> None:
         return
     for address in _resolve(target, url):
         if not is_public_address(address):
-            raise FetchFailure("blocked_address", f"{target.host} resolves to non-public {address}", url)
+            raise FetchFailure(
+                "blocked_address", f"{target.host} resolves to non-public {address}", url
+            )
 
 
 def _guard_peer(response: httpx.Response, target: _Target, allow: frozenset[str], url: str) -> None:
@@ -541,7 +638,9 @@ def _guard_peer(response: httpx.Response, target: _Target, allow: frozenset[str]
     stream = response.extensions.get("network_stream")
     peer = stream.get_extra_info("server_addr") if stream is not None else None
     if peer and not is_public_address(str(peer[0])):
-        raise FetchFailure("blocked_address", f"{target.host} connected to non-public {peer[0]}", url)
+        raise FetchFailure(
+            "blocked_address", f"{target.host} connected to non-public {peer[0]}", url
+        )
 
 
 # --- server hints ---------------------------------------------------------------------------
@@ -579,119 +678,3 @@ def parse_max_age(cache_control: str | None) -> float | None:
         return None
     match = _MAX_AGE.search(cache_control)
     return float(match.group(1)) if match else None
-
-
-# --- charsets -------------------------------------------------------------------------------
-
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_XML_DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-# Single-byte encodings the region's sites actually use, in order of how common they are.
-_REGIONAL_CHARSETS = ("cp1251", "koi8-r", "kz1048", "cp1252")
-_SCORE_SAMPLE_CHARS = 200_000
-
-_CYRILLIC_LOWER = re.compile(r"[а-яёәғқңөұүһіўҳ]")
-_LATIN_LOWER = re.compile(r"[a-zß-öø-ÿ]")
-_UPPER_AFTER_LOWER = re.compile(r"[а-яёәғқңөұүһіўҳ][А-ЯЁӘҒҚҢӨҰҮҺІЎҲ]|[a-zß-öø-ÿ][À-ÖØ-Þ]")
-_MIXED_SCRIPT = re.compile(r"[A-Za-zÀ-ÿ][Ѐ-ӿ]|[Ѐ-ӿ][A-Za-zÀ-ÿ]")
-# What a wrong single-byte guess produces: C1 controls, box drawing, Serbian/Macedonian letters
-# (no Central Asian orthography has them), stray symbols from the 0x80-0xBF rows.
-_MOJIBAKE = re.compile(r"[\x80-\x9f\u2500-\u259fЂЃЉЊЌЋЏђѓљњќћџЅѕЈј¤¦¬®±µ¶ŠŽšžŒœŸ‰ˆ˜]")
-
-
-def decode_body(body: bytes, content_type: str | None, forced: str | None = None) -> tuple[str, str]:
-    """Decodes a response body and names the encoding used.
-
-    Order: a forced (per-source) charset; a byte-order mark; the HTTP header charset, then the
-    XML declaration or ``<meta charset>``; then a statistical check. Declarations lie: a body
-    that is valid UTF-8 is UTF-8 whatever it claims, and a body that does not decode under its
-    declared charset, or decodes into mojibake, goes to the candidate that reads as real text.
-    """
-    if forced and _codec_name(forced):
-        name = _codec_name(forced)
-        return body.decode(name, errors="replace"), name
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return body.decode(name, errors="replace"), name
-    declared = _declared_charsets(body, content_type)
-    if body.isascii():
-        name = declared[0] if declared and _decodes(body, declared[0]) is not None else "utf-8"
-        return body.decode(name, errors="replace"), name
-    as_utf8 = _decodes(body, "utf-8")
-    if as_utf8 is not None:
-        return as_utf8, "utf-8"
-    return _best_candidate(body, declared)
-
-
-def _best_candidate(body: bytes, declared: list[str]) -> tuple[str, str]:
-    candidates = _unique([*declared, *_REGIONAL_CHARSETS, *_statistical_guess(body)])
-    best: tuple[float, int, str, str] | None = None
-    for order, name in enumerate(candidates):
-        text = _decodes(body, name)
-        if text is None:
-            continue
-        score = plausibility(text[:_SCORE_SAMPLE_CHARS])
-        if best is None or (score, -order) > (best[0], best[1]):
-            best = (score, -order, text, name)
-    if best is not None:
-        return best[2], best[3]
-    fallback = declared[0] if declared else "utf-8"
-    return body.decode(fallback, errors="replace"), fallback
-
-
-def plausibility(text: str) -> float:
-    """How much a decoded text looks like prose rather than mojibake: lowercase letters count
-    for it, case flips inside words, mixed-script words and stray symbols against it."""
-    letters = len(_CYRILLIC_LOWER.findall(text)) + len(_LATIN_LOWER.findall(text))
-    flips = len(_UPPER_AFTER_LOWER.findall(text))
-    mixed = len(_MIXED_SCRIPT.findall(text))
-    junk = len(_MOJIBAKE.findall(text)) + 10 * text.count("\ufffd")
-    return letters - 2 * flips - 3 * mixed - 4 * junk
-
-
-def _declared_charsets(body: bytes, content_type: str | None) -> list[str]:
-    found = []
-    if content_type:
-        match = _HEADER_CHARSET.search(content_type)
-        if match:
-            found.append(match.group(1))
-    head = body[:4096]
-    for pattern in (_XML_DECLARATION, _META_CHARSET):
-        match = pattern.search(head)
-        if match:
-            found.append(match.group(1).decode("ascii", errors="ignore"))
-    return _unique(found)
-
-
-def _statistical_guess(body: bytes) -> list[str]:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:65536]).best()
-    return [best.encoding] if best is not None else []
-
-
-def _unique(names: Iterable[str]) -> list[str]:
-    seen: list[str] = []
-    for name in names:
-        codec = _codec_name(name)
-        # A declared UTF-16 on a byte-oriented page is always wrong (WHATWG treats it as UTF-8).
-        if codec and codec not in seen and not codec.startswith("utf-16") and not codec.startswith("utf-32"):
-            seen.append(codec)
-    return seen
-
-
-def _codec_name(name: str) -> str | None:
-    aliases = {"windows-1251": "cp1251", "x-cp1251": "cp1251", "win-1251": "cp1251", "koi8r": "koi8-r"}
-    try:
-        return codecs.lookup(aliases.get(name.strip().lower(), name.strip())).name
-    except LookupError:
-        return None
-
-
-def _decodes(body: bytes, name: str) -> str | None:
-    try:
-        return body.decode(name)
-    except (UnicodeDecodeError, LookupError):
-        return None

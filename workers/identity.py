@@ -21,7 +21,9 @@ _TAG = re.compile(r"<[^>]+>")
 # Timestamps and numeric dates are what a re-dated entry changes; they say nothing about
 # which article it is.
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
-_NUMERIC_DATE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}(?:t[\d:.+z-]*)?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b")
+_NUMERIC_DATE = re.compile(
+    r"\b(?:\d{4}-\d{1,2}-\d{1,2}(?:t[\d:.+z-]*)?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b"
+)
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -37,7 +39,9 @@ def canonical_url(url: str) -> str:
     except ValueError:
         return url
     parts = urlsplit(normalised)
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, "")
+    )
 
 
 def content_hash(text: str) -> str:

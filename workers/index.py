@@ -11,6 +11,7 @@ raises ``IndexParseError``. A well-formed but empty feed is a normal, empty resu
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 import zlib
@@ -28,15 +29,8 @@ from lxml import etree, html as lxml_html
 from workers.records import FeedItem
 
 KINDS = ("rss", "sitemap", "html_listing", "json_api")
-FEED_TYPES = (
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/feed+json",
-    "application/json",
-    "text/xml",
-    "application/xml",
-)
+# Feed types a page may announce with <link rel="alternate">: the ones feedparser reads.
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/x-rss+xml")
 # A compressed sitemap inflates no further than this: a gzip bomb stops here.
 MAX_INFLATED_BYTES = 50 * 1024 * 1024
 
@@ -75,9 +69,9 @@ def parse_index(
     ``now`` anchors relative dates ("Сегодня, 11:45") in listings and feeds.
     """
     quirks = quirks or {}
+    _zone(timezone)  # an unknown zone is a registry error: refuse it before reading anything
     context = _Context(
         base_url=base_url,
-        zone=_zone(timezone),
         zone_name=timezone,
         now=now,
         date_format=quirks.get("date_format"),
@@ -111,7 +105,7 @@ def find_feed_links(html: str, base_url: str) -> list[str]:
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         href = (link.get("href") or "").strip()
-        if "alternate" in rels and href and kind in FEED_TYPES[:4]:
+        if "alternate" in rels and href and kind in FEED_LINK_TYPES:
             links.append(urljoin(base_url, href))
     return list(dict.fromkeys(links))
 
@@ -129,7 +123,6 @@ def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class _Context:
     base_url: str
-    zone: ZoneInfo
     zone_name: str
     now: datetime | None
     date_format: str | None
@@ -188,7 +181,9 @@ def parse_index_date(
 def _parse_feed(body: bytes, context: _Context) -> list[FeedItem]:
     if not body.strip():
         raise IndexParseError("empty document where a feed was expected")
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    # A stream, never the bytes themselves: feedparser fetches URL-like strings and opens
+    # path-like ones, and a feed body must never make the parser reach a network or a disk.
+    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not entries:
         _refuse_empty_feed(parsed, body)
@@ -548,6 +543,7 @@ def _unique_by_url(items: list[FeedItem]) -> list[FeedItem]:
 # --- Dates ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)

@@ -21,7 +21,8 @@ from workers.clean import NotAnArticle, clean, text_document
 from workers.extract import EXTRACTOR_VERSION, detect_language, extract
 from workers.fetch import Validators
 from workers.identity import canonical_url, content_hash
-from workers.index import IndexParseError, NotAFeed, find_feed_links, parse_index
+from workers.discover import DiscoveryError, discover
+from workers.index import IndexParseError, NotAFeed, SitemapRef, parse_index
 from workers.outcome import classify, plan_next_poll
 from workers.records import FeedItem
 from workers.runtime import Runtime
@@ -63,13 +64,16 @@ def poll_source(rt: Runtime, source_id: int) -> list[int]:
     fetcher = rt.fetcher(spec["quirks"])
     index_url = spec["index_url"] or _discover_index(rt, fetcher, spec)
     validators = Validators(etag=spec["etag"], last_modified=spec["last_modified"], content_hash=spec["content_hash"])
-    result = fetcher.fetch(index_url, validators) if index_url else None
-    items, parse_error = _parse(result, spec)
+    with rt.timed("fetch_index"):
+        result = fetcher.fetch(index_url, validators) if index_url else None
+    with rt.timed("parse_index"):
+        items, parse_error = _parse(result, spec)
+        items = _follow_sitemap_index(fetcher, items, spec)
     outcome = classify(result, expect_feed=True, parse_error=parse_error) if result else "not_a_feed"
     now = rt.clock()
     with session_scope(rt.engine) as session:
         source = session.get(Source, source_id)
-        new_ids = _insert_items(session, source, items) if outcome == "ok" else []
+        new_ids = _insert_items(session, source, items, now) if outcome == "ok" else []
         _record_poll(session, source, result, outcome, parse_error, now, len(new_ids), index_url)
     log.info("source_polled", source=spec["key"], outcome=outcome, new_items=len(new_ids),
              duration_ms=round(result.duration_ms, 1) if result else None)
@@ -96,25 +100,44 @@ def _source_spec(source: Source) -> dict[str, Any]:
 
 
 def _discover_index(rt: Runtime, fetcher, spec: dict[str, Any]) -> str | None:
-    """A source registered by its homepage: find its feed once and remember it."""
-    page = fetcher.fetch(spec["url"])
-    if page.error or not page.text:
-        return None
-    links = find_feed_links(page.text, page.final_url or spec["url"])
-    if not links:
+    """A source registered by its homepage: find its feed once (homepage links, robots.txt
+    Sitemap:, /sitemap.xml; verified by parsing) and remember it on the source."""
+    def get(url: str) -> tuple[int, str]:
+        page = fetcher.fetch(url)
+        return page.status_code or 0, page.text or ""
+
+    try:
+        entry = discover(spec["url"], get)
+    except DiscoveryError as exc:
+        log.warning("feed_not_discovered", source=spec["key"], error=str(exc))
         return None
     with session_scope(rt.engine) as session:
         source = session.get(Source, spec["id"])
-        source.config = {**source.config, "feed_url": links[0], "feed_kind": "rss"}
-    spec["kind"] = "rss"
-    return links[0]
+        source.config = {**source.config, "feed_url": entry["url"], "feed_kind": entry["kind"]}
+    spec["kind"] = entry["kind"]
+    return entry["url"]
+
+
+def _follow_sitemap_index(fetcher, items: list[FeedItem], spec: dict[str, Any]) -> list[FeedItem]:
+    """A sitemap index lists sitemaps, not articles: read the newest one it names."""
+    refs = [item for item in items if isinstance(item, SitemapRef)]
+    if not refs:
+        return items
+    newest = max(refs, key=lambda ref: (ref.published_at is not None, ref.published_at or 0, ref.url))
+    result = fetcher.fetch(newest.url)
+    inner, _ = _parse(result, {**spec, "kind": "sitemap", "index_url": newest.url})
+    return [item for item in items if not isinstance(item, SitemapRef)] + [
+        item for item in inner if not isinstance(item, SitemapRef)
+    ]
 
 
 def _parse(result, spec: dict[str, Any]) -> tuple[list[FeedItem], str | None]:
     if result is None or result.error or result.not_modified or result.status_code != 200:
         return [], None
     try:
-        return parse_index(spec["kind"], result.body, result.final_url or spec["index_url"], spec["quirks"],
+        # Decoded text when the fetcher could decode it: it corrects a lying charset header.
+        body = result.text if result.text is not None else result.body
+        return parse_index(spec["kind"], body, result.final_url or spec["index_url"], spec["quirks"],
                            timezone=spec["timezone"]), None
     except NotAFeed as exc:
         return [], f"not_a_feed: {exc}"
@@ -122,10 +145,11 @@ def _parse(result, spec: dict[str, Any]) -> tuple[list[FeedItem], str | None]:
         return [], f"parse_error: {exc}"
 
 
-def _insert_items(session: Session, source: Source, items: list[FeedItem]) -> list[int]:
+def _insert_items(session: Session, source: Source, items: list[FeedItem], now: datetime) -> list[int]:
     """Insert feed items not seen before. Identity: GUID, then canonical URL; an edited or
     re-dated entry keeps both, so it is recognised as the same item and inserts nothing."""
     rows, seen = [], set()
+    now = as_utc(now)
     for item in items:
         canonical = canonical_url(item.url)
         if canonical in seen:
@@ -139,10 +163,11 @@ def _insert_items(session: Session, source: Source, items: list[FeedItem]) -> li
                 "guid": (item.guid or None) and item.guid[:500],
                 "title": item.title,
                 "published_at": as_utc(item.published_at),
-                "language": item.language,
+                # A single-language source's items are in that language unless they say so.
+                "language": item.language or (source.languages[0] if len(source.languages or []) == 1 else None),
                 "state": "pending",
                 "attempts": 0,
-                "discovered_at": as_utc(datetime.now().astimezone()),
+                "discovered_at": now,
             }
         )
     if not rows:
@@ -205,7 +230,8 @@ def fetch_article(rt: Runtime, article_id: int) -> int | None:
             return article_id if article is not None and article.state == "fetched" else None
         source = session.get(Source, article.source_id)
         url, quirks = article.url, dict(source.config or {})
-    result = rt.fetcher(quirks).fetch(url, from_feed=True)
+    with rt.timed("fetch_article"):
+        result = rt.fetcher(quirks).fetch(url, from_feed=True)
     with session_scope(rt.engine) as session:
         article = session.get(Article, article_id)
         article.attempts += 1
@@ -234,16 +260,18 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
         if article.state == "processed" and article.extractor_version == EXTRACTOR_VERSION:
             return []
         source = session.get(Source, article.source_id)
-        doc = _clean_doc(article, source)
+        with rt.timed("clean"):
+            doc = _clean_doc(article, source)
         if doc is None:
             return []
-        mentions = extract(doc)
-        resolution.lock(session)
-        alert_ids = resolution.apply_mentions(session, article, source, doc, mentions, rules, rt.env)
+        with rt.timed("extract"):
+            mentions = extract(doc)
+        with rt.timed("resolve"):
+            resolution.lock(session)
+            alert_ids = resolution.apply_mentions(session, article, source, doc, mentions, rules, rt.env)
         article.state = "processed"
         article.processed_at = as_utc(rt.clock())
         article.extractor_version = EXTRACTOR_VERSION
-        article.html = None if article.clean_text else article.html
     log.info("article_processed", article_id=article_id, mentions=len(mentions), alerts=len(alert_ids))
     return alert_ids
 
@@ -279,7 +307,8 @@ def _clean_doc(article: Article, source: Source):
 def deliver_alert(rt: Runtime, alert_id: int) -> str:
     from workers.outbox import deliver_one
 
-    return deliver_one(rt.engine, alert_id, env=rt.env, now=rt.clock())
+    with rt.timed("deliver"):
+        return deliver_one(rt.engine, alert_id, env=rt.env, now=rt.clock())
 
 
 def due_alerts(rt: Runtime, now: datetime | None = None, limit: int = 200) -> list[int]:

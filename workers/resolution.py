@@ -57,7 +57,7 @@ def apply_mentions(session: Session, article: Article, source: Source, doc: Clea
 def apply_mention(session: Session, article: Article, source: Source, doc: CleanDoc, mention: EventMention,
                   *, independent: bool = True) -> tuple[EventChange, Event] | None:
     fingerprint = mention.fingerprint()
-    known = session.exec(
+    known = session.scalars(
         select(EventMentionRow).where(EventMentionRow.article_id == article.id,
                                       EventMentionRow.fingerprint == fingerprint)
     ).first()
@@ -107,9 +107,7 @@ def apply_mention(session: Session, article: Article, source: Source, doc: Clean
 
 def _decide(session: Session, mention: EventMention, published: datetime | None):
     anchor = published.date() if published else None
-    query = candidate_query(mention, anchor)
-    events = queries.candidate_events(session, date_from=query.date_from, date_to=query.date_to,
-                                      format=query.format, ordinal=query.ordinal)
+    events = queries.candidate_events(session, candidate_query(mention, anchor))
     return resolve(mention, [snapshot(e) for e in events], published=anchor)
 
 
@@ -129,8 +127,12 @@ def _found_event(session: Session, mention: EventMention, source: Source, publis
     return event
 
 
+def _state_of(event: Event) -> lifecycle.EventState:
+    return lifecycle.EventState(**{name: _copy(getattr(event, name)) for name in STATE_FIELDS})
+
+
 def _fold_into(event: Event, mention: EventMention, source: Source, published: datetime | None) -> set[str]:
-    state = lifecycle.EventState(**{name: _copy(getattr(event, name)) for name in STATE_FIELDS})
+    state = _state_of(event)
     new_state, changed = lifecycle.fold(state, mention, source_role=source.role, published=published)
     for name, value in _state_values(new_state).items():
         setattr(event, name, value)
@@ -262,7 +264,7 @@ def _merge(session: Session, survivor: Event, other_id: int) -> int | None:
     if other is None or other.merged_into_id is not None or other.id == survivor.id:
         return None
     taken = {a for (a,) in session.execute(select(Coverage.article_id).where(Coverage.event_id == survivor.id))}
-    for coverage in session.exec(select(Coverage).where(Coverage.event_id == other.id)).all():
+    for coverage in session.scalars(select(Coverage).where(Coverage.event_id == other.id)).all():
         if coverage.article_id in taken:
             session.delete(coverage)
         else:
@@ -271,11 +273,9 @@ def _merge(session: Session, survivor: Event, other_id: int) -> int | None:
     session.execute(update(EventMentionRow).where(EventMentionRow.event_id == other.id).values(event_id=survivor.id))
     session.execute(update(Claim).where(Claim.event_id == other.id).values(event_id=survivor.id))
     session.execute(update(Alert).where(Alert.event_id == other.id).values(event_id=survivor.id))
-    survivor.participants = list(dict.fromkeys([*survivor.participants, *other.participants]))
-    titles = {d.get("title") for d in survivor.documents}
-    survivor.documents = [*survivor.documents, *[d for d in other.documents if d.get("title") not in titles]]
-    if other.role == "reported":
-        survivor.role = "reported"
+    merged, _ = lifecycle.merge_states(_state_of(survivor), _state_of(other))
+    for name, value in _state_values(merged).items():
+        setattr(survivor, name, value)
     other.merged_into_id = survivor.id
     session.add(other)
     session.flush()

@@ -7,7 +7,9 @@ explicitly to every stage: no module-level pools or connections.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -31,6 +33,17 @@ class Runtime:
     clock: Callable[[], datetime] = utc_now
     # Fetchers keep their HTTP connection pools and robots.txt caches for the process's life.
     _fetchers: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # Per-stage wall times in milliseconds, for benchmarks and metrics.
+    stage_ms: dict[str, list[float]] = field(default_factory=dict, repr=False)
+    _rules: Any = field(default=None, repr=False)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_ms.setdefault(stage, []).append((time.perf_counter() - started) * 1000.0)
 
     def fetcher(self, quirks: Mapping[str, Any]):
         from workers.fetch import Fetcher, FetchPolicy
@@ -42,9 +55,12 @@ class Runtime:
         return fetcher
 
     def alert_rules(self):
-        from workers.alerts import load_rules
+        """The rules file, read once per runtime (a changed file takes effect on restart)."""
+        if self._rules is None:
+            from workers.alerts import load_rules
 
-        return load_rules(self.settings.alert_rules_file, env=self.env)
+            self._rules = load_rules(self.settings.alert_rules_file, env=self.env)
+        return self._rules
 
     def close(self) -> None:
         for fetcher in self._fetchers.values():

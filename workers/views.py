@@ -141,4 +141,4 @@ def _claims_view(session: Session, event_id: int) -> tuple[list[dict], list[dict
 
 def _iso(moment) -> str | None:
     moment = as_utc(moment)
-    return moment.isoformat() + "Z" if moment else None
+    return moment.isoformat() if moment else None

@@ -1,0 +1,1 @@
+"""Private building blocks shared by the grammar modules (dates, numbers, claims, documents)."""

@@ -1,0 +1,144 @@
+"""Language and script of an article and of each paragraph, from the letters themselves.
+
+The letters that only some alphabets have decide most cases: Kazakh ә ұ і һ (with ғ қ ң ө ү),
+Uzbek Cyrillic ў ҳ (with қ ғ), Kyrgyz ң ө ү without the Kazakh letters, Tajik ӣ ӯ ҷ, Turkmen
+Latin ň ý ä ž, Uzbek Latin oʻ gʻ. A statistical identifier (py3langid) is one more signal for
+what the letters leave open (Russian or another Cyrillic language, English or another Latin
+one), never the only one: on short Russian text it readily answers "ky". The URL is never
+consulted.
+
+Codes: kk, ru, uz, en, ky, tg, tk, other; scripts: Cyrl, Latn.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from workers.extract.normalize import UZBEK_APOSTROPHES
+
+LANGUAGES = ("kk", "ru", "uz", "en", "ky", "tg", "tk", "other")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_UZ_LATIN_MARK = re.compile(r"[oOgG][" + UZBEK_APOSTROPHES + r"]")
+_UZ_LATIN_WORDS = re.compile(
+    r"\b(?:va|bilan|uchun|bo'yicha|ham|yilda|davlat|respublikasi|prezidenti|o'rtasida)\b",
+    re.IGNORECASE,
+)
+_EN_WORDS = re.compile(r"\b(?:the|and|of|with|to|in|on|was|were|is|are|will)\b", re.IGNORECASE)
+# Kyrgyz function words: Kyrgyz text may carry none of ң ө ү in a sentence.
+_KY_WORDS = re.compile(r"(?<!\w)(?:менен|жана|боюнча|үчүн|мамлекеттик|республикасынын)(?!\w)")
+# Letters of the 2018 and 2021 Kazakh Latin alphabets that Turkish and German lack.
+_KK_LATIN = "áǵńóúūñÁǴŃÓÚŪÑ"
+_TK_LATIN = "ňýäžŇÝÄŽ"
+_SAMPLE = 4000
+_SHORT = 60  # letters below which a paragraph inherits the article's language
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphLanguage:
+    start: int
+    end: int
+    language: str
+    script: str
+
+
+def _count(text: str, letters: str) -> int:
+    return sum(text.count(c) for c in letters)
+
+
+def detect_language(text: str) -> tuple[str, str]:
+    """(language, script) of a text from its letters, py3langid only as a tie-breaker."""
+    sample = text if len(text) <= 3 * _SAMPLE else text[:_SAMPLE] + text[len(text) // 2 :][:_SAMPLE]
+    cyrillic = len(_CYRILLIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    if cyrillic == 0 and latin == 0:
+        return "other", "Latn"
+    if cyrillic >= latin:
+        return _cyrillic_language(sample, cyrillic), "Cyrl"
+    return _latin_language(sample, latin), "Latn"
+
+
+def _enough(count: int, letters: int, per_mille: float) -> bool:
+    return count >= 1 and count >= max(1.0, letters * per_mille / 1000)
+
+
+def _cyrillic_language(text: str, letters: int) -> str:
+    lower = text.lower()
+    if _count(lower, "їєґ") or (lower.count("ў") and lower.count("і")):
+        return "other"  # Ukrainian, Belarusian
+    tajik = _count(lower, "ӣӯҷ")
+    uzbek = _count(lower, "ў") + _count(lower, "ҳ")
+    shared = _count(lower, "қғ")
+    kyrgyz = _count(lower, "ңөү")
+    # і alone is Ukrainian too; Kazakh text carries it together with its other letters.
+    kazakh = _count(lower, "әұһ") + (lower.count("і") if shared + kyrgyz else 0)
+    if _enough(tajik, letters, 1) and tajik >= kazakh:
+        return "tg"
+    if _enough(uzbek, letters, 2) and uzbek >= kazakh:
+        return "uz"
+    if _enough(kazakh, letters, 4):
+        return "kk"
+    if shared and not kazakh:
+        # ң ө ү are Kazakh (and Kyrgyz) letters Uzbek does not have.
+        return "kk" if kyrgyz else "uz"
+    kyrgyz += len(_KY_WORDS.findall(lower))
+    if _enough(kyrgyz, letters, 4):
+        return "ky"
+    guess = _langid(text)
+    if guess in ("uk", "be", "bg", "sr", "mk", "mn"):
+        return "other"
+    # Without a letter of the Turkic or Tajik alphabets the identifier's Turkic guesses are
+    # its known mistake on Russian names and short text.
+    return "ru"
+
+
+def _latin_language(text: str, letters: int) -> str:
+    turkmen = _count(text, _TK_LATIN)
+    if _count(text, "ňýžŇÝŽ") and _enough(turkmen, letters, 3):
+        return "tk"
+    uzbek = len(_UZ_LATIN_MARK.findall(text)) + len(_UZ_LATIN_WORDS.findall(text))
+    english = len(_EN_WORDS.findall(text))
+    if uzbek >= 1 and uzbek >= english:
+        return "uz"
+    kazakh = _count(text, _KK_LATIN)
+    if _enough(kazakh, letters, 8) and english == 0:
+        return "kk"
+    guess = _langid(text)
+    if guess in ("en", "uz", "tk", "kk"):
+        return guess
+    if english >= 2 and english * 40 >= letters // 6:
+        return "en"
+    return "other"
+
+
+@lru_cache(maxsize=1024)
+def _langid(text: str) -> str:
+    import py3langid
+
+    return py3langid.classify(text[:1500])[0]
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
+
+
+def paragraph_languages(text: str) -> list[ParagraphLanguage]:
+    """Language and script per paragraph (a line); short lines take the article's language."""
+    article = detect_language(text)
+    result: list[ParagraphLanguage] = []
+    start = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            letters = len(_CYRILLIC.findall(chunk)) + len(_LATIN.findall(chunk))
+            language, script = detect_language(chunk) if letters >= _SHORT else article
+            if letters < _SHORT and letters:
+                script = "Cyrl" if len(_CYRILLIC.findall(chunk)) * 2 >= letters else "Latn"
+                if script != article[1]:
+                    language = detect_language(chunk)[0]
+            result.append(ParagraphLanguage(start, end, language, script))
+        if match:
+            start = match.end()
+    return result
