@@ -172,7 +172,11 @@ def _predictions(rt, docs: list[dict[str, Any]], article_of: dict[str, int]) -> 
                     continue
                 entry = events.get(event.id)
                 if entry is None or (entry["role"] != "reported" and row.role == "reported"):
-                    events[event.id] = _predicted(event, row.role)
+                    events[event.id] = entry = _predicted(event, row.role)
+                # Participants are those this document names; every other field is the
+                # event's one record.
+                named = [lexicon.display_name("person", p) or p for p in row.participants]
+                entry["participants"] = list(dict.fromkeys([*entry["participants"], *named]))
             predictions.append({"id": doc["id"], "events": list(events.values())})
     return predictions
 
@@ -190,7 +194,7 @@ def _predicted(event, role: str) -> dict[str, Any]:
         "date_start": event.date_start.isoformat() if event.date_start else None,
         "date_end": event.date_end.isoformat() if event.date_end else None,
         "status": event.status,
-        "participants": [name("person", p) or p for p in event.participants],
+        "participants": [],
     }
 
 

@@ -288,24 +288,18 @@ def alerts_list(limit: int, as_json: bool) -> None:
 @click.argument("channel")
 def alerts_test(channel: str) -> None:
     """Send a sample message to CHANNEL: a channel name from the rules, or an Apprise URL."""
-    from workers.alerts import channels_for, load_rules
+    from workers.alerts import load_rules, resolve_channels
     from workers.outbox import send_test
 
     settings = _settings()
     env = dict(os.environ)
-    urls: tuple[str, ...] = ()
-    if "://" in channel:
-        urls = (channel,)
-    else:
-        for rule in load_rules(settings.alert_rules_file, env=env):
-            for found in channels_for(rule, env):
-                if found.name == channel:
-                    urls = found.urls
-        if not urls and channel != "log":
-            raise click.ClickException(f"no channel named {channel!r} in the alert rules")
+    channels = resolve_channels(channel, load_rules(settings.alert_rules_file, env=env), env)
+    if not channels:
+        raise click.ClickException(f"no channel named {channel!r} in the alert rules")
+    urls = tuple(url for found in channels for url in found.urls)
     outcome = send_test(urls, datetime.now(timezone.utc))
     if not outcome.ok:
-        raise click.ClickException(f"sending to {channel.split('://')[0]} failed: {outcome.error}")
+        raise click.ClickException(f"sending to {channels[0].name} failed: {outcome.error}")
     click.echo("sample alert sent")
 
 

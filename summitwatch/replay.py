@@ -114,7 +114,9 @@ def is_idle(session: Session, since: datetime) -> bool:
         )
     )
     in_flight = session.scalar(select(func.count(Article.id)).where(Article.state.in_(("pending", "fetched")), Article.attempts < 5))
-    sending = session.scalar(select(func.count(Alert.id)).where(Alert.state.in_(("pending", "sending"))))
+    # Alerts waiting for a retry, quiet hours or a digest window are not in flight.
+    sending = session.scalar(select(func.count(Alert.id)).where(Alert.state.in_(("pending", "sending")),
+                                                                Alert.next_attempt_at <= since))
     return not unpolled and not in_flight and not sending
 
 

@@ -268,7 +268,8 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
             mentions = extract(doc)
         with rt.timed("resolve"):
             resolution.lock(session)
-            alert_ids = resolution.apply_mentions(session, article, source, doc, mentions, rules, rt.env)
+            alert_ids = resolution.apply_mentions(session, article, source, doc, mentions, rules, rt.env,
+                                                  now=rt.clock())
         article.state = "processed"
         article.processed_at = as_utc(rt.clock())
         article.extractor_version = EXTRACTOR_VERSION

@@ -181,3 +181,4 @@ class EventChange:
     new_conflicts: list[str] = field(default_factory=list)  # claim conflict groups newly in conflict
     coverage_added: bool = False
     merged_event_ids: list[int] = field(default_factory=list)
+    article_id: int | None = None  # the article whose mention made this change

@@ -40,7 +40,8 @@ def lock(session: Session) -> None:
 
 
 def apply_mentions(session: Session, article: Article, source: Source, doc: CleanDoc,
-                   mentions: Sequence[EventMention], rules: Sequence[Any], env: Mapping[str, str]) -> list[int]:
+                   mentions: Sequence[EventMention], rules: Sequence[Any], env: Mapping[str, str],
+                   *, now: datetime | None = None) -> list[int]:
     independent = _mark_near_duplicate(session, article, doc)
     alert_ids: list[int] = []
     # The article's own event first: in-passing mentions must not found it by accident.
@@ -50,7 +51,7 @@ def apply_mentions(session: Session, article: Article, source: Source, doc: Clea
             continue
         change, event = outcome
         view = event_view(session, event)
-        alert_ids += write_alerts(session, plan_alerts(change, view, rules, env))
+        alert_ids += write_alerts(session, plan_alerts(change, view, rules, env), now=now)
     return alert_ids
 
 
@@ -101,6 +102,7 @@ def apply_mention(session: Session, article: Article, source: Source, doc: Clean
         new_conflicts=new_conflicts,
         coverage_added=coverage_added,
         merged_event_ids=[m for m in merged if m is not None],
+        article_id=article.id,
     )
     return change, event
 

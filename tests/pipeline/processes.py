@@ -57,3 +57,14 @@ def wait_for_log(log_path: Path, marker: str, timeout_s: float = 60.0) -> None:
 def summitwatch(args: list[str], env: dict[str, str], timeout_s: float = 300.0) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN / "summitwatch"), *args], env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout_s, stdin=subprocess.DEVNULL)
+
+
+def send_task(redis_url: str, name: str, *args, queue: str = "fetch") -> None:
+    """Enqueue a task by name on the given broker (a client of its own, like beat)."""
+    from celery import Celery
+
+    client = Celery("summitwatch-test-client", broker=redis_url)
+    try:
+        client.send_task(name, args=list(args), queue=queue)
+    finally:
+        client.close()

@@ -53,6 +53,7 @@ _KIND_DATES = "dates"
 _KIND_MONTH = "month"
 _KIND_OFFSET = "offset"
 _KIND_WEEKDAY = "weekday"
+_NUMERIC_PATTERNS = frozenset({"numeric_cross", "numeric", "iso"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,12 @@ class _Calendar:
     ambiguous: frozenset[str]
     year_offsets: dict[str, int]  # casefolded relative-year phrase -> offset in years
     patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (name, pattern), most specific first
-    relative: dict[str, tuple[re.Pattern[str], dict[str, int]]]
+    # Cheap patterns that find where a date may stand; the full patterns then run only in a
+    # window around each hit, which keeps long articles fast.
+    month_anchor: re.Pattern[str]
+    numeric_anchor: re.Pattern[str]
+    weekday_anchor: re.Pattern[str]
+    relative: dict[str, dict[str, int]]  # language -> casefolded word -> offset in days
     weekdays: dict[str, tuple[re.Pattern[str], dict[str, int]]]
     idioms: re.Pattern[str]
     modifiers: dict[str, str]  # casefolded modifier -> past | future | near
@@ -191,11 +197,8 @@ def _build_patterns(
     return tuple((name, re.compile(src, flags)) for name, src in sources)
 
 
-def _word_pattern(words: list[str], case_sensitive: bool, before: str = "", after: str = "") -> re.Pattern[str]:
-    body = _alternation(words)
-    if case_sensitive:
-        body = f"(?-i:{body})"
-    return re.compile(rf"(?<![\w']){before}(?P<w>{body}){after}(?![\w'])", re.IGNORECASE)
+def _anchor(words: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'])(?:{_alternation([fold(w) for w in words])})", re.IGNORECASE)
 
 
 def _build_weekday(table: dict[str, Any], modifiers: list[str]) -> re.Pattern[str]:
@@ -231,10 +234,7 @@ def _calendar() -> _Calendar:
     month_by_form.sort(key=lambda item: len(item[0]), reverse=True)
 
     relative = {
-        lang: (
-            _word_pattern(list(words), lang == "en"),
-            {fold(w).casefold(): int(v) for w, v in words.items()},
-        )
+        lang: {fold(w).casefold(): int(v) for w, v in words.items()}
         for lang, words in data["relative_days"].items()
     }
     modifier_words = data["weekday_modifiers"]
@@ -256,6 +256,11 @@ def _calendar() -> _Calendar:
         },
         patterns=_build_patterns(
             languages, [fold(p) for ps in data["relative_years"].values() for p in ps]
+        ),
+        month_anchor=_anchor([form for form, _ in month_by_form]),
+        numeric_anchor=re.compile(r"\d[./-]\d"),
+        weekday_anchor=_anchor(
+            [f for t in data["weekdays"].values() for fs in t["days"].values() for f in fs]
         ),
         relative=relative,
         weekdays=weekdays,
@@ -357,30 +362,52 @@ def _is_conjunction(match: re.Match[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=8)
+def _relative_words(languages: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, int]]:
+    offsets = {
+        word: days
+        for lang in languages
+        for word, days in _calendar().relative.get(lang, {}).items()
+    }
+    pattern = re.compile(rf"(?<![\w'])(?P<w>{_alternation(list(offsets))})(?![\w'])", re.IGNORECASE)
+    return pattern, offsets
+
+
 def _relative_expressions(text: str, languages: tuple[str, ...]) -> list[_Expression]:
-    cal = _calendar()
-    idiom_spans = [m.span() for m in cal.idioms.finditer(text)]
+    idiom_spans = [m.span() for m in _calendar().idioms.finditer(text)]
+    pattern, offsets = _relative_words(languages)
     found: list[_Expression] = []
-    for lang in languages:
-        if lang not in cal.relative:
+    for match in pattern.finditer(text):
+        if any(a <= match.start() < b for a, b in idiom_spans):
             continue
-        pattern, offsets = cal.relative[lang]
-        for match in pattern.finditer(text):
-            if any(a <= match.start() < b for a, b in idiom_spans):
-                continue
-            days = offsets[fold(match.group("w")).casefold()]
-            found.append(_Expression(match.start(), match.end(), _KIND_OFFSET, (days,)))
+        days = offsets[match.group("w").casefold()]
+        found.append(_Expression(match.start(), match.end(), _KIND_OFFSET, (days,)))
     return found
+
+
+def _windows(anchors: list[tuple[int, int]], text: str, before: int, after: int) -> list[tuple[int, int]]:
+    """Disjoint stretches of ``text`` around the anchors, ending at a word boundary."""
+    windows: list[tuple[int, int]] = []
+    for start, end in anchors:
+        start, end = max(0, start - before), min(len(text), end + after)
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def _weekday_expressions(text: str, languages: tuple[str, ...]) -> list[_Expression]:
     cal = _calendar()
+    windows = _windows([m.span() for m in cal.weekday_anchor.finditer(text)], text, 40, 20)
     found: list[_Expression] = []
     for lang in languages:
         if lang not in cal.weekdays:
             continue
         pattern, days = cal.weekdays[lang]
-        for match in pattern.finditer(text):
+        for match in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             weekday = days[fold(match.group("w")).casefold()]
             modifier = match.group("mod")
             direction = cal.modifiers.get(fold(modifier).casefold()) if modifier else None
@@ -401,9 +428,13 @@ def _language_keys(language: str | None) -> tuple[str, ...]:
 def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
     """Every date expression in ``text``, longest first where two overlap."""
     folded = fold(text)
+    cal = _calendar()
+    month_windows = _windows([m.span() for m in cal.month_anchor.finditer(folded)], folded, 45, 45)
+    numeric_windows = _windows([m.span() for m in cal.numeric_anchor.finditer(folded)], folded, 12, 12)
     candidates: list[tuple[int, _Expression]] = []
-    for rank, (name, pattern) in enumerate(_calendar().patterns):
-        for match in pattern.finditer(folded):
+    for rank, (name, pattern) in enumerate(cal.patterns):
+        windows = numeric_windows if name in _NUMERIC_PATTERNS else month_windows
+        for match in (m for a, b in windows for m in pattern.finditer(folded, a, b)):
             candidates += [(rank, e) for e in _expressions_from(name, match)]
     keys = _language_keys(language)
     rank = len(_calendar().patterns)

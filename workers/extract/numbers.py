@@ -163,11 +163,21 @@ def find_ordinals(text: str) -> list[tuple[int, Span]]:
 
 # -------------------------------------------------------------------------------- amounts
 
-_AMOUNT_TOKEN = re.compile(
-    r"(?P<num>(?<![\w.,/:])(?:\d{1,3}(?:(?:[ \u00a0\u202f\u2009]|[,.])\d{3}(?!\d))+|\d+)(?:[.,]\d+)?)"
-    r"(?:(?P<glued>bn|mn|mln|mlrd|m|b|k)(?![\w])|" + DASH + r"(?P<suffix>[^\W\d_]+)|(?P<eng>st|nd|rd|th)(?![\w]))?"
-    r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)",
-)
+_CONNECT_WORDS = ("and", "и", "с", "ва", "va")
+
+
+@lru_cache(maxsize=1)
+def _amount_token() -> re.Pattern[str]:
+    # Only words that start like a number word are tokens; any other word between two
+    # tokens keeps them apart (see _adjacent).
+    starts = trie_alternation([*NUMBER_WORDS, *_CONNECT_WORDS, "a", "an"])
+    return re.compile(
+        r"(?P<num>(?<![\w.,/:])(?:\d{1,3}(?:(?:[ \u00a0\u202f\u2009]|[,.])\d{3}(?!\d))+|\d+)(?:[.,]\d+)?)"
+        r"(?:(?P<glued>bn|mn|mln|mlrd|m|b|k)(?![\w])|" + DASH + r"(?P<suffix>[^\W\d_]+)"
+        r"|(?P<eng>st|nd|rd|th)(?![\w]))?"
+        rf"|(?<![\w'])(?P<word>(?:{starts})[^\W\d_]*(?:'[^\W\d_]+)*)",
+        re.IGNORECASE,
+    )
 
 
 def _number_word(word: str) -> tuple[str, float] | None:
@@ -189,7 +199,7 @@ def _word_tokens(match: re.Match[str]) -> list[_Token]:
     key = word.casefold()
     if key in ("a", "an"):
         return [_Token(start, match.end(), _A, 1.0, word, key)]
-    if key in ("and", "и", "с", "ва", "va"):
+    if key in _CONNECT_WORDS:
         return [_Token(start, match.end(), _CONNECT, 0.0, word, key)]
     found = _number_word(word)
     if found is None:
@@ -219,7 +229,7 @@ def _digit_tokens(match: re.Match[str]) -> list[_Token]:
 
 def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
-    for match in _AMOUNT_TOKEN.finditer(text):
+    for match in _amount_token().finditer(text):
         tokens += _digit_tokens(match) if match.group("num") else _word_tokens(match)
     return tokens
 
@@ -268,8 +278,11 @@ def _half_follows(token: _Token | None) -> bool:
     return token is not None and token.kind in (HALF, _A)
 
 
-def _gap_is_space(text: str, previous: _Token, token: _Token) -> bool:
-    return re.fullmatch(rf"(?:{SPACE}|-)*", text[previous.end : token.start]) is not None
+_GAP = re.compile(rf"(?:{SPACE}|-)*")
+
+
+def _adjacent(text: str, previous: _Token, token: _Token) -> bool:
+    return _GAP.fullmatch(text, previous.end, token.start) is not None
 
 
 def _phrases(text: str, tokens: list[_Token]) -> list[list[_Token]]:
@@ -277,12 +290,14 @@ def _phrases(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     current: list[_Token] = []
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if following is not None and not _adjacent(text, token, following):
+            following = None
         if token.kind is None:
             if current:
                 phrases.append(current)
             current = []
             continue
-        if current and _gap_is_space(text, current[-1], token) and _continues(current[-1], token, following):
+        if current and _adjacent(text, current[-1], token) and _continues(current[-1], token, following):
             current.append(token)
             continue
         if current:

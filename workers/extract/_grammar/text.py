@@ -17,14 +17,21 @@ DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
 LETTER = r"[^\W\d_]"
 WORD_CHAR = r"[^\W_]"
 
-_APOSTROPHES = "'\u2018\u2019\u02bb\u02bc\u0060\u00b4\u2032"
 # One-to-one so that offsets survive: Uzbek apostrophes to ASCII, ё to е.
-_FOLD = str.maketrans({**{c: "'" for c in _APOSTROPHES}, "ё": "е", "Ё": "Е"})
+_FOLD = (
+    *((c, "'") for c in "\u2018\u2019\u02bb\u02bc\u0060\u00b4\u2032"),
+    ("ё", "е"),
+    ("Ё", "Е"),
+)
 
 
 def fold(text: str) -> str:
     """Fold spelling variants that carry no meaning; same length as the input."""
-    return text.translate(_FOLD)
+    # chained str.replace: several times faster than str.translate on non-ASCII text
+    for variant, canonical in _FOLD:
+        if variant in text:
+            text = text.replace(variant, canonical)
+    return text
 
 
 # Abbreviations after which a period does not end a sentence (ru, kk, uz, en).
