@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, cast, false, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -22,6 +22,10 @@ from workers.extract.normalize import fold_key
 from workers.views import display, event_title
 
 WORD = re.compile(r"\w+", re.UNICODE)
+# An event's change time is stamped before its transaction commits, so a reader's cursor may
+# pass a change that commits a moment later; ``since`` looks back this far to catch it (a
+# reader keys events by id, so seeing one twice is harmless).
+SINCE_OVERLAP = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def _conditions(session: Session, wanted: EventFilter) -> Iterable:
     if wanted.language:
         yield Event.id.in_(_covered_in(wanted.language))
     if wanted.since:
-        yield Event.last_seen_at > as_utc(wanted.since)
+        yield Event.last_seen_at > as_utc(wanted.since) - SINCE_OVERLAP
 
 
 def _with_participant(people: list[str]):

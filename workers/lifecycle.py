@@ -284,6 +284,10 @@ def _offer_dates(
         _set_dates(state, span, evidence)
     elif evidence.rank == stored.rank:
         _set_dates(state, _union(current, span), stored)
+    elif evidence.kind == stored.kind == "report" and span[0] <= current[0] and current[1] <= span[1]:
+        # An official readout dates the day it reports (the council's 15 November); a press
+        # report's "14–15 November" around it is the whole occasion, not a disagreement.
+        _set_dates(state, span, stored)
 
 
 def _offer_participants(state: EventState, names: Sequence[str], evidence: _Evidence) -> None:

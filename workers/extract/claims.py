@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from workers.extract._grammar import claim_words as words
-from workers.extract._grammar.text import SPACE, fold, sentence_bounds
+from workers.extract._grammar.text import SPACE, fold, sentence_bounds, windows_around
 from workers.extract.dates import date_spans
 from workers.extract.numbers import Amount, find_amounts
 from workers.records import ClaimMention, Span
@@ -37,6 +37,7 @@ PERCENT = "percent"
 PEOPLE = "people"
 COUNT = "count"
 
+_DIGITS = re.compile(r"\d+")
 # A count is "beside" a money value when no more than this many characters part them.
 _BESIDE = 90
 # How far after a number its counted noun may stand: a few modifiers ("совместных",
@@ -73,7 +74,8 @@ class _Vocabulary:
 
 
 def _any(alternatives: list[str]) -> str:
-    return "(?:" + "|".join(alternatives) + ")"
+    # the text is folded before matching, so the vocabulary is folded too ("зиёд" -> "зиед")
+    return "(?:" + "|".join(fold(a) for a in alternatives) + ")"
 
 
 def _word(alternatives: list[str]) -> re.Pattern[str]:
@@ -86,10 +88,13 @@ def _vocabulary() -> _Vocabulary:
     currency_groups = "|".join(
         f"(?P<{code}>{_any(forms)})" for code, forms in words.CURRENCIES.items()
     )
-    symbols = "|".join(re.escape(k) for k in sorted(words.CURRENCY_SYMBOLS_BEFORE, key=len, reverse=True))
+    symbols = "|".join(
+        re.escape(k) for k in sorted(words.CURRENCY_SYMBOLS_BEFORE, key=len, reverse=True)
+    )
     return _Vocabulary(
         currency_after=re.compile(
-            rf"^\.?{s}*(?:{words.CURRENCY_COUNTRY}{s}+)?(?:{currency_groups})(?![\w'])", re.IGNORECASE
+            rf"^\.?{s}*(?:{words.CURRENCY_COUNTRY}{s}+)?(?:{currency_groups})(?![\w'])",
+            re.IGNORECASE,
         ),
         currency_before=re.compile(rf"(?P<symbol>{symbols}){s}*$"),
         tonnes=re.compile(rf"^\.?{s}*{_any(words.TONNES)}(?![\w'])", re.IGNORECASE),
@@ -110,7 +115,8 @@ def _vocabulary() -> _Vocabulary:
         ),
         masks=re.compile(
             r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"  # clock times
-            r"|\+?\d[\d \-()]{7,}\d"  # phone numbers
+            # phone numbers: an international prefix, an area code in brackets, or 12-34-56
+            r"|\+\d[\d \-()]{7,}\d|\(\d{2,5}\)[\d \-]{5,}\d|\d{2,3}-\d{2}-\d{2}(?!\d)"
             r"|(?<![\w.,])(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d(?!\d)",  # year ranges
         ),
     )
@@ -121,13 +127,20 @@ def _vocabulary() -> _Vocabulary:
 
 def _masked(text: str, language: str | None) -> list[tuple[int, int]]:
     spans = date_spans(text, language)
-    spans += [m.span() for m in _vocabulary().masks.finditer(text)]
-    spans += [m.span() for m in _vocabulary().target_years.finditer(text)]
+    # both patterns need digits: search only around them, not the whole article
+    windows = windows_around([m.span() for m in _DIGITS.finditer(text)], text, 30, 30)
+    for pattern in (_vocabulary().masks, _vocabulary().target_years):
+        spans += [m.span() for a, b in windows for m in pattern.finditer(text, a, b)]
     return spans
 
 
 def _is_year(amount: Amount) -> bool:
-    return amount.scale is None and amount.is_integer and 1900 <= amount.value <= 2100 and not amount.spelled
+    return (
+        amount.scale is None
+        and amount.is_integer
+        and 1900 <= amount.value <= 2100
+        and not amount.spelled
+    )
 
 
 def _sentence_of(bounds: tuple[tuple[int, int], ...], offset: int) -> int:
@@ -145,10 +158,16 @@ def _unit(text: str, amount: Amount) -> tuple[str | None, str | None, int]:
     if match:
         code = next(code for code in words.CURRENCIES if match.group(code))
         return MONEY, code, amount.span.end + match.end()
-    before = vocabulary.currency_before.search(text[max(0, amount.span.start - 6) : amount.span.start])
+    before = vocabulary.currency_before.search(
+        text[max(0, amount.span.start - 6) : amount.span.start]
+    )
     if before:
         return MONEY, words.CURRENCY_SYMBOLS_BEFORE[before.group("symbol")], amount.span.end
-    for kind, pattern in ((TONNES, vocabulary.tonnes), (PERCENT, vocabulary.percent), (PEOPLE, vocabulary.people)):
+    for kind, pattern in (
+        (TONNES, vocabulary.tonnes),
+        (PERCENT, vocabulary.percent),
+        (PEOPLE, vocabulary.people),
+    ):
         match = pattern.match(after)
         if match:
             return kind, None, amount.span.end + match.end()
@@ -247,12 +266,18 @@ def _same_paragraph(text: str, bounds: tuple[tuple[int, int], ...], index: int) 
     return index > 0 and "\n" not in text[bounds[index - 1][1] : bounds[index][0]]
 
 
-def _measure(figure: _Figure, count: _Figure | None, text: str, bounds: tuple[tuple[int, int], ...]) -> str:
+def _measure(
+    figure: _Figure, count: _Figure | None, text: str, bounds: tuple[tuple[int, int], ...]
+) -> str:
     start, end = bounds[figure.sentence]
     sentence = text[start:end]
     allowed = words.MONEY_MEASURES if figure.kind == MONEY else None
     measure = (count.noun if count else None) or figure.noun or _measure_in(sentence, allowed)
-    if measure is None and figure.kind != PERCENT and _same_paragraph(text, bounds, figure.sentence):
+    if (
+        measure is None
+        and figure.kind != PERCENT
+        and _same_paragraph(text, bounds, figure.sentence)
+    ):
         previous = text[bounds[figure.sentence - 1][0] : bounds[figure.sentence - 1][1]]
         measure = _measure_in(previous, allowed)
     if measure == "projects" and _vocabulary().launch.search(sentence):
@@ -340,7 +365,9 @@ def _claim(
 
 
 def _qualifier_in_context(figure: _Figure, sentence: str) -> str | None:
-    """"до 10 млрд к 2030 году" is a target, not an upper bound."""
-    if figure.qualifier == "up_to" and (_target_year(sentence) or _vocabulary().target.search(sentence)):
+    """ "до 10 млрд к 2030 году" is a target, not an upper bound."""
+    if figure.qualifier == "up_to" and (
+        _target_year(sentence) or _vocabulary().target.search(sentence)
+    ):
         return None
     return figure.qualifier

@@ -29,17 +29,25 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from workers.extract._grammar.tense import FUTURE, PAST, tense_near
-from workers.extract._grammar.text import DASH, SPACE, fold, sentence_at, trie_alternation
+from workers.extract._grammar.text import (
+    DASH,
+    SPACE,
+    fold,
+    sentence_at,
+    trie_alternation,
+    windows_around,
+)
 from workers.records import DateMention, Span
 
 MONTHS_FILE = Path(__file__).parent / "lexicon" / "months.yaml"
@@ -73,24 +81,28 @@ class _Expression:
 class _Calendar:
     month_by_form: tuple[tuple[str, int], ...]  # casefolded form -> month, longest form first
     ambiguous: frozenset[str]
-    year_offsets: dict[str, int]  # casefolded relative-year phrase -> offset in years
+    year_offsets: MappingProxyType[str, int]  # casefolded relative-year phrase -> offset in years
     patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (name, pattern), most specific first
     # Cheap patterns that find where a date may stand; the full patterns then run only in a
     # window around each hit, which keeps long articles fast.
     month_anchor: re.Pattern[str]
+    month_word: re.Pattern[str]  # one month name with its endings, whole
     numeric_anchor: re.Pattern[str]
     weekday_anchor: re.Pattern[str]
-    relative: dict[str, dict[str, int]]  # language -> casefolded word -> offset in days
-    weekdays: dict[str, tuple[re.Pattern[str], dict[str, int]]]
+    relative: MappingProxyType[
+        str, MappingProxyType[str, int]
+    ]  # language -> casefolded word -> offset in days
+    weekdays: MappingProxyType[str, tuple[re.Pattern[str], MappingProxyType[str, int]]]
     idioms: re.Pattern[str]
-    modifiers: dict[str, str]  # casefolded modifier -> past | future | near
+    modifiers: MappingProxyType[str, str]  # casefolded modifier -> past | future | near
 
 
 # --------------------------------------------------------------------------- grammar build
 
 
 def _alternation(words: list[str]) -> str:
-    return trie_alternation(words)
+    # the text is folded before matching, so the calendar words are folded too
+    return trie_alternation([fold(w) for w in words])
 
 
 def _month_piece(table: dict[str, Any], with_abbreviations: bool) -> str:
@@ -119,13 +131,14 @@ def _build_patterns(
     def mon(name: str) -> str:
         return _month_group(name, all_pieces)
 
-    year_words = _alternation(
-        [w for t in languages.values() for w in (t.get("year_word") or [])]
+    all_year_words = [w for t in languages.values() for w in (t.get("year_word") or [])]
+    # a period belongs to the abbreviations ("г.", "ж.") only, not to "года."
+    year_words = (
+        f"(?:{_alternation([w for w in all_year_words if len(w) > 2])}"
+        f"|(?:{_alternation([w for w in all_year_words if len(w) <= 2])})\\.?)"
     )
     day_words = _alternation([w for t in languages.values() for w in (t.get("day_word") or [])])
-    month_words = _alternation(
-        [w for t in languages.values() for w in (t.get("month_word") or [])]
-    )
+    month_words = _alternation([w for t in languages.values() for w in (t.get("month_word") or [])])
 
     def day(name: str) -> str:
         return (
@@ -138,18 +151,20 @@ def _build_patterns(
     def year_tail(name: str) -> str:
         return (
             rf"(?:{s}*,?{s}*(?:(?P<{name}>(?:19|20)\d\d)(?!\d)"
-            rf"(?:{s}*-?{s}*(?:{year_words})\.?(?![\w']))?"
+            rf"(?:{s}*-?{s}*{year_words}(?![\w']))?"
             rf"|(?P<{name}r>{relative_year})(?![\w'])))?"
         )
 
     def year_head(name: str) -> str:
         return (
-            rf"(?:(?<![\w.,])(?:(?P<{name}>(?:19|20)\d\d){s}*-?{s}*(?:{year_words})\.?"
+            rf"(?:(?<![\w.,])(?:(?P<{name}>(?:19|20)\d\d){s}*-?{s}*{year_words}"
             rf"|(?P<{name}r>{relative_year})),?{s}+)?"
         )
 
     month_sep = rf"(?:{s}*{DASH}{s}*|{s}+(?:of{s}+)?)"
     range_sep = rf"(?:{s}*{DASH}{s}*|{s}+(?:по|до|to|till|until|through|and|и|ва|va|және|мен){s}+)"
+    # "15 ноября и 16 ноября" are two dates; only a dash or "по/to" spans months
+    cross_sep = rf"(?:{s}*{DASH}{s}*|{s}+(?:по|до|to|till|until|through){s}+)"
     range_prefix = rf"(?:(?<![\w])(?:с|со|from|between){s}+)?"
     day_tail = rf"(?:{s}+(?:{day_words})(?![\w']))?"
     en_month = _month_group
@@ -159,17 +174,21 @@ def _build_patterns(
         (
             "cross",
             rf"{range_prefix}{year_head('yh')}{day('d1')}{month_sep}{mon('m1')}{year_tail('y1')}"
-            rf"{range_sep}{day('d2')}{month_sep}{mon('m2')}{year_tail('y2')}{day_tail}",
+            rf"{cross_sep}{day('d2')}{month_sep}{mon('m2')}{year_tail('y2')}{day_tail}",
         ),
         (
             "range",
             rf"{range_prefix}{year_head('yh')}{day('d1')}{range_sep}{day('d2')}{month_sep}"
             rf"{mon('m1')}{year_tail('y2')}{day_tail}",
         ),
-        ("single", rf"{year_head('yh')}{day('d1')}{month_sep}{mon('m1')}{year_tail('y2')}{day_tail}"),
+        (
+            "single",
+            rf"{year_head('yh')}{day('d1')}{month_sep}{mon('m1')}{year_tail('y2')}{day_tail}",
+        ),
         (
             "month_first",
             rf"{range_prefix}{en_month('m1', en_pieces)}{s}+{day('d1')}"
+            rf"(?:{s}*,?{s}*(?P<y1>(?:19|20)\d\d)(?!\d)(?={range_sep}{en_month('m3', en_pieces)}))?"
             rf"(?:{range_sep}(?:{en_month('m2', en_pieces)}{s}+)?{day('d2')})?"
             rf"(?:{s}*,?{s}*(?P<y2>(?:19|20)\d\d)(?!\d))?",
         ),
@@ -206,16 +225,17 @@ def _build_weekday(table: dict[str, Any], modifiers: list[str]) -> re.Pattern[st
     days = _alternation([f for fs in table["days"].values() for f in fs])
     if table.get("case_sensitive"):
         days = f"(?-i:{days})"
-    modifier = rf"(?P<mod>{_alternation(modifiers)}){s}+"
+    modifier = _alternation(modifiers)
     before = table.get("before") or ""
     after = table.get("after") or ""
     if before and not table.get("case_sensitive"):
-        # the preposition is needed unless a modifier fixes the phrase ("прошлую пятницу")
-        lead = rf"(?:{before}{s}+)?(?:{modifier})?(?<=[{s[1:-1]}])"
+        # the preposition is needed unless a modifier fixes the phrase ("прошлую пятницу"):
+        # "среда" alone is also "environment"
+        lead = rf"(?:{before}{s}+(?:(?P<mod>{modifier}){s}+)?|(?P<mod_alone>{modifier}){s}+)"
     elif before:
-        lead = rf"(?:{before}{s}+)?(?:{modifier})?"
+        lead = rf"(?:{before}{s}+)?(?:(?P<mod>{modifier}){s}+)?"
     else:
-        lead = rf"(?:{modifier})?"
+        lead = rf"(?:(?P<mod>{modifier}){s}+)?"
     return re.compile(rf"(?<![\w']){lead}(?P<w>{days}){after}(?![\w'])", re.IGNORECASE)
 
 
@@ -234,7 +254,7 @@ def _calendar() -> _Calendar:
     month_by_form.sort(key=lambda item: len(item[0]), reverse=True)
 
     relative = {
-        lang: {fold(w).casefold(): int(v) for w, v in words.items()}
+        lang: MappingProxyType({fold(w).casefold(): int(v) for w, v in words.items()})
         for lang, words in data["relative_days"].items()
     }
     modifier_words = data["weekday_modifiers"]
@@ -242,34 +262,41 @@ def _calendar() -> _Calendar:
     weekdays = {
         lang: (
             _build_weekday(table, all_modifiers),
-            {fold(f).casefold(): int(d) for d, fs in table["days"].items() for f in fs},
+            MappingProxyType(
+                {fold(f).casefold(): int(d) for d, fs in table["days"].items() for f in fs}
+            ),
         )
         for lang, table in data["weekdays"].items()
     }
     return _Calendar(
         month_by_form=tuple(month_by_form),
         ambiguous=frozenset(ambiguous),
-        year_offsets={
-            fold(p).casefold(): int(offset)
-            for offset, phrases in data["relative_years"].items()
-            for p in phrases
-        },
+        year_offsets=MappingProxyType(
+            {
+                fold(p).casefold(): int(offset)
+                for offset, phrases in data["relative_years"].items()
+                for p in phrases
+            }
+        ),
         patterns=_build_patterns(
             languages, [fold(p) for ps in data["relative_years"].values() for p in ps]
         ),
         month_anchor=_anchor([form for form, _ in month_by_form]),
+        month_word=re.compile(
+            "|".join(_month_piece(t, True) for t in languages.values()), re.IGNORECASE
+        ),
         numeric_anchor=re.compile(r"\d[./-]\d"),
         weekday_anchor=_anchor(
             [f for t in data["weekdays"].values() for fs in t["days"].values() for f in fs]
         ),
-        relative=relative,
-        weekdays=weekdays,
+        relative=MappingProxyType(relative),
+        weekdays=MappingProxyType(weekdays),
         idioms=re.compile(
             rf"(?<![\w'])(?:{trie_alternation([fold(i) for i in data['idioms']])})", re.IGNORECASE
         ),
-        modifiers={
-            fold(w).casefold(): direction for direction, ws in modifier_words.items() for w in ws
-        },
+        modifiers=MappingProxyType(
+            {fold(w).casefold(): direction for direction, ws in modifier_words.items() for w in ws}
+        ),
     )
 
 
@@ -282,6 +309,11 @@ def _month_number(token: str) -> int | None:
         if key.startswith(form):
             return month
     return None
+
+
+def is_month_word(word: str) -> bool:
+    """Whether ``word`` is a month name in any language and case ("ноября", "noyabrda")."""
+    return _calendar().month_word.fullmatch(fold(word)) is not None
 
 
 def _int(match: re.Match[str], name: str) -> int | None:
@@ -320,7 +352,9 @@ def _expressions_from(name: str, match: re.Match[str]) -> list[_Expression]:
         if month is None:
             return []
         return [_Expression(start, end, _KIND_MONTH, (year, month), offset)]
-    if name == "genitive_first" and not fold(match.group("m1")).casefold().endswith(_GENITIVE_ENDINGS):
+    if name == "genitive_first" and not fold(match.group("m1")).casefold().endswith(
+        _GENITIVE_ENDINGS
+    ):
         return []
     numeric = name.startswith("numeric") or name == "iso"
     m1 = _int(match, "m1") if numeric else _month_number(match.group("m1"))
@@ -363,14 +397,16 @@ def _is_conjunction(match: re.Match[str]) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _relative_words(languages: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, int]]:
+def _relative_words(
+    languages: tuple[str, ...],
+) -> tuple[re.Pattern[str], MappingProxyType[str, int]]:
     offsets = {
         word: days
         for lang in languages
         for word, days in _calendar().relative.get(lang, {}).items()
     }
     pattern = re.compile(rf"(?<![\w'])(?P<w>{_alternation(list(offsets))})(?![\w'])", re.IGNORECASE)
-    return pattern, offsets
+    return pattern, MappingProxyType(offsets)
 
 
 def _relative_expressions(text: str, languages: tuple[str, ...]) -> list[_Expression]:
@@ -385,23 +421,9 @@ def _relative_expressions(text: str, languages: tuple[str, ...]) -> list[_Expres
     return found
 
 
-def _windows(anchors: list[tuple[int, int]], text: str, before: int, after: int) -> list[tuple[int, int]]:
-    """Disjoint stretches of ``text`` around the anchors, ending at a word boundary."""
-    windows: list[tuple[int, int]] = []
-    for start, end in anchors:
-        start, end = max(0, start - before), min(len(text), end + after)
-        while end < len(text) and not text[end].isspace():
-            end += 1
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-        else:
-            windows.append((start, end))
-    return windows
-
-
 def _weekday_expressions(text: str, languages: tuple[str, ...]) -> list[_Expression]:
     cal = _calendar()
-    windows = _windows([m.span() for m in cal.weekday_anchor.finditer(text)], text, 40, 20)
+    windows = windows_around([m.span() for m in cal.weekday_anchor.finditer(text)], text, 40, 20)
     found: list[_Expression] = []
     for lang in languages:
         if lang not in cal.weekdays:
@@ -409,7 +431,7 @@ def _weekday_expressions(text: str, languages: tuple[str, ...]) -> list[_Express
         pattern, days = cal.weekdays[lang]
         for match in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             weekday = days[fold(match.group("w")).casefold()]
-            modifier = match.group("mod")
+            modifier = match.group("mod") or _group(match, "mod_alone")
             direction = cal.modifiers.get(fold(modifier).casefold()) if modifier else None
             found.append(
                 _Expression(match.start(), match.end(), _KIND_WEEKDAY, (weekday, direction))
@@ -419,9 +441,8 @@ def _weekday_expressions(text: str, languages: tuple[str, ...]) -> list[_Express
 
 def _language_keys(language: str | None) -> tuple[str, ...]:
     base = re.split(r"[-_]", language.lower())[0] if language else ""
-    if base in ("ru", "kk", "uz", "en"):
-        return (base,)
-    return ("ru", "kk", "uz", "en")
+    known = tuple(_calendar().relative)
+    return (base,) if base in known else known
 
 
 @lru_cache(maxsize=512)
@@ -429,8 +450,12 @@ def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
     """Every date expression in ``text``, longest first where two overlap."""
     folded = fold(text)
     cal = _calendar()
-    month_windows = _windows([m.span() for m in cal.month_anchor.finditer(folded)], folded, 45, 45)
-    numeric_windows = _windows([m.span() for m in cal.numeric_anchor.finditer(folded)], folded, 12, 12)
+    month_windows = windows_around(
+        [m.span() for m in cal.month_anchor.finditer(folded)], folded, 45, 45
+    )
+    numeric_windows = windows_around(
+        [m.span() for m in cal.numeric_anchor.finditer(folded)], folded, 12, 12
+    )
     candidates: list[tuple[int, _Expression]] = []
     for rank, (name, pattern) in enumerate(cal.patterns):
         windows = numeric_windows if name in _NUMERIC_PATTERNS else month_windows
@@ -492,7 +517,9 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 def _infer_year(month: int, day: int, anchor: date, tense: str | None) -> int | None:
     candidates = [
-        d for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := _safe_date(y, month, day))
+        d
+        for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+        if (d := _safe_date(y, month, day))
     ]
     if not candidates:
         return None
@@ -561,11 +588,28 @@ def _resolve_month(expression: _Expression, context: _Context) -> tuple[date, da
     if year is None:
         if context.anchor is None:
             return None
-        year = _infer_year(month, 1, context.anchor, context.tense(expression))
-        if year is None:
-            return None
+        year = _infer_month_year(month, context.anchor, context.tense(expression))
     last = calendar.monthrange(year, month)[1]
     return date(year, month, 1), date(year, month, last), False
+
+
+def _infer_month_year(month: int, anchor: date, tense: str | None) -> int:
+    """Like ``_infer_year`` for a whole month: the anchor's own month fits any tense."""
+    years = (anchor.year - 1, anchor.year, anchor.year + 1)
+
+    def bounds(year: int) -> tuple[date, date]:
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+    if tense == PAST:
+        return max(y for y in years if bounds(y)[0] <= anchor + _TENSE_SLACK)
+    if tense == FUTURE:
+        return min(y for y in years if bounds(y)[1] >= anchor - _TENSE_SLACK)
+
+    def distance(year: int) -> int:
+        first, last = bounds(year)
+        return max((first - anchor).days, (anchor - last).days, 0)
+
+    return min(years, key=distance)
 
 
 def _resolve_dates(expression: _Expression, context: _Context) -> tuple[date, date, bool] | None:
@@ -619,7 +663,10 @@ _RFC822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d
 
 
 def _parse_iso(value: str, zone: ZoneInfo) -> datetime | None:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$", value):
+    if not re.match(
+        r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$",
+        value,
+    ):
         return None
     try:
         parsed = datetime.fromisoformat(value)
@@ -636,7 +683,7 @@ def _parse_rfc822(value: str) -> datetime | None:
     except (TypeError, ValueError):
         return None
     # "-0000" means UTC with the local zone unknown
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _clock(match: re.Match[str] | None) -> time | None:
@@ -669,7 +716,9 @@ def parse_published(value: str, tz: str, now: datetime | None = None) -> datetim
     clock_match = _TIME.search(text)
     rest = text
     if clock_match is not None:
-        rest = text[: clock_match.start()] + " " * len(clock_match.group()) + text[clock_match.end() :]
+        rest = (
+            text[: clock_match.start()] + " " * len(clock_match.group()) + text[clock_match.end() :]
+        )
     expressions = [e for e in _scan(rest, None) if e.kind in (_KIND_DATES, _KIND_OFFSET)]
     if len(expressions) != 1:
         return None

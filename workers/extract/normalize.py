@@ -51,8 +51,9 @@ _Y_BEFORE_VOWEL = re.compile(r"y(?=[aeiou])")
 
 # A word: letters and digits, with combining marks and word-internal apostrophes (oʻzbek,
 # Xi'an, ma'no). Hyphens and dashes separate words; names joined by one are "glued".
+# One character class in a loop: this runs over every article, so it is kept simple.
 WORD_RE = re.compile(
-    r"[^\W_](?:[^\W_]|[\u0300-\u036f]|[" + UZBEK_APOSTROPHES + r"](?=[^\W_]))*"
+    r"\w+(?:(?:[\u0300-\u036f]+|[" + UZBEK_APOSTROPHES + r"](?=\w))\w*)*"
 )
 _HYPHENS = "-\u2010\u2011"
 
@@ -115,22 +116,18 @@ class Words:
 
 
 def words(text: str) -> Words:
-    starts: list[int] = []
-    ends: list[int] = []
-    keys: list[str] = []
-    glued: list[bool] = []
-    caps: list[bool] = []
-    previous_end = -10
-    for match in WORD_RE.finditer(text):
-        start, end = match.span()
-        token = match.group()
-        starts.append(start)
-        ends.append(end)
-        keys.append(fold_key(token))
-        glued.append(start - previous_end == 1 and text[previous_end] in _HYPHENS)
-        caps.append(token[0].isupper())
-        previous_end = end
-    return Words(tuple(starts), tuple(ends), tuple(keys), tuple(glued), tuple(caps))
+    spans = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
+    if not spans:
+        return Words((), (), (), (), ())
+    starts, ends, tokens = zip(*spans)
+    glued = (False, *(s - e == 1 and text[e] in _HYPHENS for s, e in zip(starts[1:], ends)))
+    return Words(
+        starts=starts,
+        ends=ends,
+        keys=tuple(map(fold_key, tokens)),
+        glued=glued,
+        capitalised=tuple(t[0].isupper() for t in tokens),
+    )
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:

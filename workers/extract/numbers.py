@@ -35,13 +35,30 @@ from workers.extract._grammar.numerals import (
     UNIT,
 )
 from workers.extract._grammar.text import DASH, SPACE, fold, trie_alternation
+from workers.extract.dates import is_month_word
 from workers.records import Span
 
 _NUMBER = "number"  # digits
 _A = "a"  # English "a"/"an" before a scale word
 _CONNECT = "connect"  # "and", "с", "и" before a half
 
-_ENGLISH_SCALES = frozenset({"thousand", "thousands", "million", "millions", "mln", "mn", "billion", "billions", "bn", "trillion", "trillions", "tn", "trn"})
+_ENGLISH_SCALES = frozenset(
+    {
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "mln",
+        "mn",
+        "billion",
+        "billions",
+        "bn",
+        "trillion",
+        "trillions",
+        "tn",
+        "trn",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +117,9 @@ def _ordinal_word_value(word: str) -> int | None:
 
 
 def _digit_ordinal_value(token: str) -> int | None:
-    match = re.fullmatch(rf"(\d{{1,4}})(?:{DASH}([^\W\d_]+)|({'|'.join(ENGLISH_ORDINAL_ENDINGS)}))", token)
+    match = re.fullmatch(
+        rf"(\d{{1,4}})(?:{DASH}([^\W\d_]+)|({'|'.join(ENGLISH_ORDINAL_ENDINGS)}))", token
+    )
     if not match:
         return None
     ending = (match.group(2) or match.group(3)).casefold()
@@ -110,11 +129,13 @@ def _digit_ordinal_value(token: str) -> int | None:
 
 
 def parse_ordinal(token: str) -> int | None:
-    """The value of one ordinal ("второго", "VI", "6-шы", "yettinchi", "twenty-first"), else None."""
+    """The value of one ordinal ("второго", "VI", "6-шы", "yettinchi", "twenty-first") or None."""
     token = token.strip()
     if not token:
         return None
-    value = _digit_ordinal_value(token) or _roman_value(token.rstrip(".")) or _ordinal_word_value(token)
+    value = (
+        _digit_ordinal_value(token) or _roman_value(token.rstrip(".")) or _ordinal_word_value(token)
+    )
     if value is not None:
         return value
     parts = re.split(rf"{SPACE}+|-", fold(token).casefold())
@@ -136,7 +157,10 @@ def _ordinal_pattern() -> re.Pattern[str]:
         rf"(?P<word>(?:(?:{tens})(?:{SPACE}+|-))?(?:{words})(?:{endings})?)"
         rf"|(?P<digit>\d{{1,4}}(?:{DASH}(?:{digit_endings})|st|nd|rd|th))"
         rf"|(?P<roman>(?-i:[IVXLІХ]+))"
-        rf")(?![\w'])",
+        rf")(?![\w'])"
+        # Uzbek writes a digit ordinal as the number and a hyphen before its noun
+        # ("7-Маслаҳат учрашуви", "2-yig'ilish"); the span is the number and the hyphen.
+        rf"|(?<![\w'.,-])(?P<hyphen>\d{{1,3}}-)(?=(?P<noun>[^\W\d_][\w']*))",
         re.IGNORECASE,
     )
 
@@ -150,14 +174,23 @@ def find_ordinals(text: str) -> list[tuple[int, Span]]:
     folded = fold(text)
     for match in _ordinal_pattern().finditer(folded):
         token = match.group()
-        if match.group("roman"):
-            if token in ("I", "І") and not re.match(r"\s+[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", folded[match.end():]):
+        if match.group("hyphen"):
+            noun = match.group("noun")
+            if noun.isupper() or noun.casefold() in NUMBER_ENDINGS or is_month_word(noun):
+                continue  # "1-ГЭС" names a plant; "15-noyabr" is a date; "15-тен" a count
+            value = int(match.group("hyphen")[:-1])
+        elif match.group("roman"):
+            if token in ("I", "І") and not re.match(
+                r"\s+[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", folded[match.end() :]
+            ):
                 continue
             value = _roman_value(token)
         else:
             value = parse_ordinal(token)
         if value is not None:
-            found.append((value, Span(match.start(), match.end(), text[match.start() : match.end()])))
+            found.append(
+                (value, Span(match.start(), match.end(), text[match.start() : match.end()]))
+            )
     return found
 
 
@@ -172,7 +205,8 @@ def _amount_token() -> re.Pattern[str]:
     # tokens keeps them apart (see _adjacent).
     starts = trie_alternation([*NUMBER_WORDS, *_CONNECT_WORDS, "a", "an"])
     return re.compile(
-        r"(?P<num>(?<![\w.,/:])(?:\d{1,3}(?:(?:[ \u00a0\u202f\u2009]|[,.])\d{3}(?!\d))+|\d+)(?:[.,]\d+)?)"
+        r"(?P<num>(?<![\w.,/:])"
+        r"(?:\d{1,3}(?:(?:[ \u00a0\u202f\u2009]|[,.])\d{3}(?!\d))+|\d+)(?:[.,]\d+)?)"
         r"(?:(?P<glued>bn|mn|mln|mlrd|m|b|k)(?![\w])|" + DASH + r"(?P<suffix>[^\W\d_]+)"
         r"|(?P<eng>st|nd|rd|th)(?![\w]))?"
         rf"|(?<![\w'])(?P<word>(?:{starts})[^\W\d_]*(?:'[^\W\d_]+)*)",
@@ -221,7 +255,9 @@ def _digit_tokens(match: re.Match[str]) -> list[_Token]:
     tokens = [_Token(match.start(), match.end("num"), _NUMBER, 0.0, raw)]
     glued = match.group("glued")
     if glued:
-        tokens.append(_Token(match.start("glued"), match.end(), SCALE, GLUED_SCALES[glued], glued, glued))
+        tokens.append(
+            _Token(match.start("glued"), match.end(), SCALE, GLUED_SCALES[glued], glued, glued)
+        )
     elif suffix is not None:
         tokens[0] = _Token(match.start(), match.end(), _NUMBER, 0.0, raw)
     return tokens
@@ -262,7 +298,9 @@ def _continues(previous: _Token, token: _Token, following: _Token | None) -> boo
             )
         return kind in (SCALE, HUNDRED, HALF) or (kind == _CONNECT and _half_follows(following))
     if previous.kind == HUNDRED:
-        return kind in (UNIT, SCALE) or (kind == _CONNECT and following is not None and following.kind == UNIT)
+        return kind in (UNIT, SCALE) or (
+            kind == _CONNECT and following is not None and following.kind == UNIT
+        )
     if previous.kind == SCALE:
         return kind in (_NUMBER, UNIT) and following is not None and following.kind == SCALE
     if previous.kind == HALF:
@@ -297,7 +335,11 @@ def _phrases(text: str, tokens: list[_Token]) -> list[list[_Token]]:
                 phrases.append(current)
             current = []
             continue
-        if current and _adjacent(text, current[-1], token) and _continues(current[-1], token, following):
+        if (
+            current
+            and _adjacent(text, current[-1], token)
+            and _continues(current[-1], token, following)
+        ):
             current.append(token)
             continue
         if current:

@@ -15,7 +15,9 @@ SCALE = "scale"
 HALF = "half"
 
 THOUSAND, MILLION, BILLION, TRILLION = 1e3, 1e6, 1e9, 1e12
-SCALE_LABELS = MappingProxyType({THOUSAND: "thousand", MILLION: "mln", BILLION: "bn", TRILLION: "trn"})
+SCALE_LABELS = MappingProxyType(
+    {THOUSAND: "thousand", MILLION: "mln", BILLION: "bn", TRILLION: "trn"}
+)
 
 
 def _forms(table: dict[float, str]) -> dict[str, float]:
@@ -177,15 +179,31 @@ _EN_SCALES = _forms(
 # word -> (kind, value); all keys casefolded, Uzbek apostrophes folded to "'"
 NUMBER_WORDS = MappingProxyType(
     {
-        **{w: (UNIT, v) for table in (_RU_UNITS, _KK_UNITS, _UZ_UNITS, _EN_UNITS) for w, v in table.items()},
-        **{w: (SCALE, v) for table in (_RU_SCALES, _KK_SCALES, _UZ_SCALES, _EN_SCALES) for w, v in table.items()},
+        **{
+            w: (UNIT, v)
+            for table in (_RU_UNITS, _KK_UNITS, _UZ_UNITS, _EN_UNITS)
+            for w, v in table.items()
+        },
+        **{
+            w: (SCALE, v)
+            for table in (_RU_SCALES, _KK_SCALES, _UZ_SCALES, _EN_SCALES)
+            for w, v in table.items()
+        },
         **{w: (HUNDRED, 100.0) for w in ("жүз", "юз", "yuz", "hundred")},
         **{w: (HALF, 0.5) for w in ("жарым", "ярим", "yarim", "half", "половиной")},
     }
 )
 # Scale abbreviations glued to digits in English and Latin Uzbek ("$1.7bn", "6k").
 GLUED_SCALES = MappingProxyType(
-    {"bn": BILLION, "b": BILLION, "mn": MILLION, "m": MILLION, "k": THOUSAND, "mln": MILLION, "mlrd": BILLION}
+    {
+        "bn": BILLION,
+        "b": BILLION,
+        "mn": MILLION,
+        "m": MILLION,
+        "k": THOUSAND,
+        "mln": MILLION,
+        "mlrd": BILLION,
+    }
 )
 
 # Case and possessive endings Kazakh and Uzbek glue onto a number word ("мыңнан",
@@ -205,38 +223,112 @@ ORDINAL_ENDINGS = frozenset(
 ENGLISH_ORDINAL_ENDINGS = ("st", "nd", "rd", "th")
 
 _RU_ORDINAL_STEMS = {
-    "перв": 1, "втор": 2, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9,
-    "десят": 10, "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13, "четырнадцат": 14,
-    "пятнадцат": 15, "шестнадцат": 16, "семнадцат": 17, "восемнадцат": 18, "девятнадцат": 19,
-    "двадцат": 20, "тридцат": 30, "сороков": 40, "пятидесят": 50, "шестидесят": 60,
-    "семидесят": 70, "восьмидесят": 80, "девяност": 90, "сот": 100,
+    "перв": 1,
+    "втор": 2,
+    "четверт": 4,
+    "пят": 5,
+    "шест": 6,
+    "седьм": 7,
+    "восьм": 8,
+    "девят": 9,
+    "десят": 10,
+    "одиннадцат": 11,
+    "двенадцат": 12,
+    "тринадцат": 13,
+    "четырнадцат": 14,
+    "пятнадцат": 15,
+    "шестнадцат": 16,
+    "семнадцат": 17,
+    "восемнадцат": 18,
+    "девятнадцат": 19,
+    "двадцат": 20,
+    "тридцат": 30,
+    "сороков": 40,
+    "пятидесят": 50,
+    "шестидесят": 60,
+    "семидесят": 70,
+    "восьмидесят": 80,
+    "девяност": 90,
+    "сот": 100,
 }
 _RU_ADJECTIVE_ENDINGS = (
     "ый ой ий ая ое ого ому ым ом ую ые ых ыми ей ою ие их ими ем его ему яя ее юю".split()
 )
-_RU_THIRD = "третий третья третье третьего третьей третьему третьим третьем третью третьи третьих третьими".split()
+_RU_THIRD = (
+    "третий третья третье третьего третьей третьему третьим третьем третью третьи третьих третьими"
+).split()
 
 _KK_ORDINALS = {
-    1: "бірінші", 2: "екінші", 3: "үшінші", 4: "төртінші", 5: "бесінші", 6: "алтыншы",
-    7: "жетінші", 8: "сегізінші", 9: "тоғызыншы", 10: "оныншы", 20: "жиырмасыншы",
-    30: "отызыншы", 40: "қырқыншы", 50: "елуінші", 60: "алпысыншы", 70: "жетпісінші",
-    80: "сексенінші", 90: "тоқсаныншы", 100: "жүзінші",
+    1: "бірінші",
+    2: "екінші",
+    3: "үшінші",
+    4: "төртінші",
+    5: "бесінші",
+    6: "алтыншы",
+    7: "жетінші",
+    8: "сегізінші",
+    9: "тоғызыншы",
+    10: "оныншы",
+    20: "жиырмасыншы",
+    30: "отызыншы",
+    40: "қырқыншы",
+    50: "елуінші",
+    60: "алпысыншы",
+    70: "жетпісінші",
+    80: "сексенінші",
+    90: "тоқсаныншы",
+    100: "жүзінші",
 }
 _UZ_ORDINALS = {
-    1: "биринчи birinchi", 2: "иккинчи ikkinchi", 3: "учинчи uchinchi", 4: "тўртинчи to'rtinchi",
-    5: "бешинчи beshinchi", 6: "олтинчи oltinchi", 7: "еттинчи yettinchi",
-    8: "саккизинчи sakkizinchi", 9: "тўққизинчи to'qqizinchi", 10: "ўнинчи o'ninchi",
-    20: "йигирманчи yigirmanchi", 30: "ўттизинчи o'ttizinchi", 40: "қирқинчи qirqinchi",
-    50: "элликинчи ellikinchi elliginchi", 60: "олтмишинчи oltmishinchi",
-    70: "етмишинчи yetmishinchi", 80: "саксонинчи saksoninchi", 90: "тўқсонинчи to'qsoninchi",
+    1: "биринчи birinchi",
+    2: "иккинчи ikkinchi",
+    3: "учинчи uchinchi",
+    4: "тўртинчи to'rtinchi",
+    5: "бешинчи beshinchi",
+    6: "олтинчи oltinchi",
+    7: "еттинчи yettinchi",
+    8: "саккизинчи sakkizinchi",
+    9: "тўққизинчи to'qqizinchi",
+    10: "ўнинчи o'ninchi",
+    20: "йигирманчи yigirmanchi",
+    30: "ўттизинчи o'ttizinchi",
+    40: "қирқинчи qirqinchi",
+    50: "элликинчи ellikinchi elliginchi",
+    60: "олтмишинчи oltmishinchi",
+    70: "етмишинчи yetmishinchi",
+    80: "саксонинчи saksoninchi",
+    90: "тўқсонинчи to'qsoninchi",
     100: "юзинчи yuzinchi",
 }
 _EN_ORDINALS = {
-    1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
-    8: "eighth", 9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth", 13: "thirteenth",
-    14: "fourteenth", 15: "fifteenth", 16: "sixteenth", 17: "seventeenth", 18: "eighteenth",
-    19: "nineteenth", 20: "twentieth", 30: "thirtieth", 40: "fortieth", 50: "fiftieth",
-    60: "sixtieth", 70: "seventieth", 80: "eightieth", 90: "ninetieth", 100: "hundredth",
+    1: "first",
+    2: "second",
+    3: "third",
+    4: "fourth",
+    5: "fifth",
+    6: "sixth",
+    7: "seventh",
+    8: "eighth",
+    9: "ninth",
+    10: "tenth",
+    11: "eleventh",
+    12: "twelfth",
+    13: "thirteenth",
+    14: "fourteenth",
+    15: "fifteenth",
+    16: "sixteenth",
+    17: "seventeenth",
+    18: "eighteenth",
+    19: "nineteenth",
+    20: "twentieth",
+    30: "thirtieth",
+    40: "fortieth",
+    50: "fiftieth",
+    60: "sixtieth",
+    70: "seventieth",
+    80: "eightieth",
+    90: "ninetieth",
+    100: "hundredth",
 }
 # Endings a Kazakh or Uzbek ordinal may carry when it stands for a noun ("екіншісі").
 ORDINAL_WORD_ENDINGS = ("сі", "сы", "си", "si", "сида", "sida", "ні", "ны", "ни", "ni")

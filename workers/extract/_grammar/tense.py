@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from workers.extract._grammar.text import fold
+
 PAST = "past"
 FUTURE = "future"
 
@@ -46,15 +48,19 @@ _PAST_WORDS = (
     r"was|were|had|held|met|signed|visited|took\s+place|last|ago"
 )
 # Verb endings of Uzbek (a suffix "-ди" is past, "-ади/-йди" present-future) and the Kazakh
-# present-future "-ады/-еді". Kazakh past "-ды/-ді" is left out: it is also the accusative.
-_FUTURE_ENDINGS = r"\w+(?:ади|йди|адилар|йдилар|моқда|моқчи|ажак|adi|ydi|adilar|moqda|moqchi|ajak|ады|йды|йді|мақ|мек|пақ|пек)"
+# present-future "-ады/-йды" and intention "-мақ/-пек". Kazakh past "-ды/-ді" is left out: it
+# is also the accusative; so is "-еді", which is also the past auxiliary.
+_FUTURE_ENDINGS = (
+    r"\w+(?:ади|йди|адилар|йдилар|моқда|моқчи|ажак|adi|ydi|adilar|moqda|moqchi|ajak"
+    r"|ады|йды|йді|мақ|мек|пақ|пек)"
+)
 _PAST_ENDINGS = r"\w+(?:ди|дилар|ган|дик|di|dilar|gan|dik)"
 
 
 @lru_cache(maxsize=1)
 def _markers() -> tuple[tuple[re.Pattern[str], str], ...]:
     def word(body: str) -> re.Pattern[str]:
-        return re.compile(rf"(?<!\w)(?:{body})(?![\w'])", re.IGNORECASE)
+        return re.compile(rf"(?<!\w)(?:{fold(body)})(?![\w'])", re.IGNORECASE)
 
     return (
         (word(_FUTURE_WORDS), FUTURE),

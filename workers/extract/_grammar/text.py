@@ -13,9 +13,6 @@ from functools import lru_cache
 # Horizontal space only: a date or a figure never continues across a line break.
 SPACE = r"[ \t\u00a0\u2009\u202f]"
 DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
-# Letters of the five languages' alphabets plus the folded Uzbek apostrophe inside words.
-LETTER = r"[^\W\d_]"
-WORD_CHAR = r"[^\W_]"
 
 # One-to-one so that offsets survive: Uzbek apostrophes to ASCII, ё to е.
 _FOLD = (
@@ -98,14 +95,6 @@ def sentence_at(text: str, offset: int) -> tuple[int, int]:
     return best
 
 
-def sentence_index(text: str, offset: int) -> int:
-    """Index into ``sentence_bounds(text)`` of the sentence holding ``offset``; -1 if none."""
-    for index, (start, end) in enumerate(sentence_bounds(text)):
-        if start <= offset < end:
-            return index
-    return -1
-
-
 def trie_alternation(words: list[str] | tuple[str, ...]) -> str:
     """A regex alternation of ``words`` factored by common prefix.
 
@@ -124,10 +113,28 @@ def trie_alternation(words: list[str] | tuple[str, ...]) -> str:
 
 def _trie_regex(node: dict[str, dict]) -> str:
     ends_here = "" in node
-    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
+    branches = [
+        re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char
+    ]
     if not branches:
         return ""
     if len(branches) == 1 and not ends_here:
         return branches[0]
     body = "(?:" + "|".join(branches) + ")"
     return body + "?" if ends_here else body
+
+
+def windows_around(
+    anchors: list[tuple[int, int]], text: str, before: int, after: int
+) -> list[tuple[int, int]]:
+    """Disjoint stretches of ``text`` around the anchors, ending at a word boundary."""
+    windows: list[tuple[int, int]] = []
+    for start, end in anchors:
+        start, end = max(0, start - before), min(len(text), end + after)
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows

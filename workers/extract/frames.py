@@ -1,0 +1,383 @@
+"""One event frame per sentence: what the sentence says happened, where, when, with whom.
+
+A frame is built from the lexicon hits of one sentence: event nouns and verbs (summit,
+visit, talks, session, phone call), a summit format, an ordinal attached to the event noun,
+places, dates, leaders, the tense of the event verb, and cues that the sentence speaks of
+another event (background, "next", an invitation, a ministers' meeting). Frames are later
+joined into the article's own event or kept apart as other events (mentions.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workers.extract.layout import SIDEBAR, Layout
+from workers.extract.lexicon import Format, Lexicon
+from workers.extract.matcher import Hit, ending_of
+from workers.extract.normalize import Words
+from workers.extract.people import PersonMention
+from workers.records import DateMention, Span
+
+EVENT_KINDS = {
+    "term:event.summit": "summit",
+    "term:event.meeting": "meeting",
+    "term:event.session": "session",
+    "term:event.visit": "visit",
+    "term:event.visit_verb": "visit",
+    "term:event.talks": "talks",
+    "term:event.talks_verb": "talks",
+    "term:event.phone": "phone",
+    "term:event.participation": "participation",
+}
+# Kinds that say what the event was (taking part only says who was there).
+EVENT_TYPE_KINDS = frozenset({"summit", "meeting", "session", "visit", "talks", "phone"})
+VISIT_TYPES = {
+    "term:qualifier.state": "state_visit",
+    "term:qualifier.official": "official_visit",
+    "term:qualifier.working": "working_visit",
+}
+STATUS_LABELS = {
+    "term:status.held": "held",
+    "term:status.future": "announced",
+    "term:status.ongoing": "ongoing",
+}
+# When two tense markers are equally near the event word, the future wins ("will be held").
+_STATUS_RANK = {"announced": 0, "ongoing": 1, "held": 2}
+_ORDINAL_NOUNS = {"term:event.summit", "term:event.meeting", "term:event.session"}
+_LOCATIVE = frozenset({"da", "de", "ta", "te", "nda", "nde", "do", "to"})
+_DIRECTIONAL = frozenset({"ga", "ge", "ka", "ke", "na", "ne", "go", "ko"})
+_SOURCE_ENDINGS = frozenset({"dan", "den", "tan", "ten", "nan", "nen"})
+_GENITIVE = frozenset({"nin", "din", "tin", "ning", "nun", "dun", "tun"})
+_LOCATIVE_PREPOSITIONS = frozenset({"v", "vo", "in", "at", "na"})
+_DIRECTION_PREPOSITIONS = frozenset({"v", "vo", "to"})
+_SOURCE_PREPOSITIONS = frozenset({"iz", "from", "s"})
+_NEW_WORDS = frozenset({"novii", "novom", "novogo", "novomu", "novim", "novaa", "angi", "nev"})
+_QUOTES = "«\"“„'‘"
+# A date far before publication is another, earlier event.
+BACKGROUND_AGE = timedelta(days=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: str
+    span: Span
+    score: int  # 3 venue, 2 "in X"/locative, 1 bare
+
+
+@dataclass(frozen=True, slots=True)
+class FormatMatch:
+    id: str  # a format id, or a family id for pair bodies
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    sentence: int
+    zone: str
+    weight: float
+    kinds: frozenset[str]
+    event_spans: tuple[Span, ...]
+    visit_type: str | None
+    visit_span: Span | None
+    formats: tuple[FormatMatch, ...]
+    ordinal: int | None
+    ordinal_span: Span | None
+    leaders: tuple[PersonMention, ...]
+    hosts: frozenset[str]
+    cities: tuple[Place, ...]
+    destinations: tuple[Place, ...]  # countries a visit goes to or is held in
+    countries: tuple[str, ...]  # every country the sentence names
+    region: bool
+    dates: tuple[DateMention, ...]
+    status: str | None
+    status_span: Span | None
+    background: bool
+    next_event: bool
+    plan: bool
+    ministerial: bool
+    speech: bool  # reported speech: "X said the summit will be held"
+
+    @property
+    def in_sidebar(self) -> bool:
+        return self.zone == SIDEBAR
+
+    @property
+    def leader_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.person for m in self.leaders))
+
+    @property
+    def date(self) -> DateMention | None:
+        return self.dates[0] if self.dates else None
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """What frame building needs about the article, computed once."""
+
+    lexicon: Lexicon
+    text: str
+    words: Words
+    layout: Layout
+    hits_by_sentence: dict[int, list[Hit]]
+    people_by_sentence: dict[int, list[PersonMention]]
+    dates_by_sentence: dict[int, list[DateMention]]
+    ordinals_by_sentence: dict[int, list[tuple[int, Span]]]
+    published: date | None
+    language: str | None
+
+
+def build_frames(doc: Sentences) -> list[Frame]:
+    frames = []
+    for sentence in doc.layout.sentences:
+        if sentence.zone == "header":
+            continue
+        frame = _frame(doc, sentence.index)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def _span(doc: Sentences, start: int, end: int) -> Span:
+    a, b = doc.words.starts[start], doc.words.ends[end - 1]
+    return Span(a, b, doc.text[a:b])
+
+
+def _frame(doc: Sentences, index: int) -> Frame | None:
+    hits = doc.hits_by_sentence.get(index, [])
+    event_hits = [h for h in hits if h.label in EVENT_KINDS]
+    # Every format pattern names the format with at least one format word.
+    has_format_words = any(h.label.startswith("term:format.") for h in hits)
+    formats = _formats(doc, hits) if has_format_words else []
+    labels = {h.label for h in hits}
+    if "term:cue.sidelines" in labels and {EVENT_KINDS[h.label] for h in event_hits} & {"talks", "meeting"}:
+        formats = []  # talks on the sidelines of a summit are talks, not the summit
+    if not event_hits and not formats:
+        return None
+    people = doc.people_by_sentence.get(index, [])
+    leaders = tuple(m for m in people if doc.lexicon.people[m.person].is_leader(doc.published))
+    kinds = frozenset(EVENT_KINDS[h.label] for h in event_hits)
+    visit_type, visit_span = _visit_type(doc, hits, event_hits)
+    ordinal, ordinal_span = _ordinal(doc, index, hits, formats)
+    status, status_span = _status(doc, hits, event_hits, formats)
+    dates = tuple(doc.dates_by_sentence.get(index, []))
+    if status == "announced" and doc.published is not None:
+        # A date before publication cannot be that of an event still to come.
+        dates = tuple(d for d in dates if d.end >= doc.published)
+    sentence = doc.layout.sentences[index]
+    heads_of_state = "term:cue.heads_of_state" in labels
+    return Frame(
+        sentence=index,
+        zone=sentence.zone,
+        weight=doc.layout.position_weight(index),
+        kinds=kinds,
+        event_spans=tuple(_span(doc, h.start, h.end) for h in event_hits),
+        visit_type=visit_type,
+        visit_span=visit_span,
+        formats=tuple(formats),
+        ordinal=ordinal,
+        ordinal_span=ordinal_span,
+        leaders=leaders,
+        hosts=_hosts(hits, leaders, doc.language),
+        cities=tuple(_cities(doc, hits)),
+        destinations=tuple(_destinations(doc, hits)),
+        countries=tuple(dict.fromkeys(h.value for h in hits if h.kind in ("country", "country_adj"))),
+        region=any(h.kind == "region" for h in hits),
+        dates=dates,
+        status=status,
+        status_span=status_span,
+        background="term:cue.background" in labels or _old_date(doc, dates),
+        next_event="term:cue.next" in labels,
+        plan="term:cue.invited" in labels and kinds <= {"visit"} and status not in ("held", "ongoing"),
+        ministerial=_ministerial(hits) and not leaders and not heads_of_state,
+        speech="term:cue.speech" in labels,
+    )
+
+
+def _old_date(doc: Sentences, dates: tuple[DateMention, ...]) -> bool:
+    return bool(doc.published and dates and all(d.end < doc.published - BACKGROUND_AGE for d in dates))
+
+
+def _formats(doc: Sentences, hits: list[Hit]) -> list[FormatMatch]:
+    by_label: dict[str, list[Hit]] = {}
+    for hit in hits:
+        key = f"country.{hit.value}" if hit.kind in ("country", "country_adj") else hit.label[5:]
+        by_label.setdefault(key, []).append(hit)
+    found: dict[str, FormatMatch] = {}
+    for fmt in doc.lexicon.formats.values():
+        match = _match_format(fmt, by_label)
+        if match and fmt.id not in found:
+            found[fmt.id] = FormatMatch(fmt.id, _span(doc, *match))
+    suppressed = {s for f in found for s in doc.lexicon.formats[f].suppresses}
+    return [m for f, m in found.items() if f not in suppressed]
+
+
+def _match_format(fmt: Format, by_label: dict[str, list[Hit]]) -> tuple[int, int] | None:
+    for pattern in fmt.patterns:
+        if not all(any(by_label.get(a) for a in item) for item in pattern.sentence):
+            continue
+        options = [[h for a in item for h in by_label.get(a, ())] for item in pattern.near]
+        if not all(options):
+            continue
+        for combination in itertools.product(*options):
+            start = min(h.start for h in combination)
+            end = max(h.end for h in combination)
+            gap = max(h.start for h in combination) - min(h.end for h in combination)
+            if gap <= pattern.window:
+                return start, end
+    return None
+
+
+def _visit_type(doc: Sentences, hits: list[Hit], event_hits: list[Hit]) -> tuple[str | None, Span | None]:
+    visit_starts = {h.start for h in event_hits if h.label == "term:event.visit"}
+    for hit in hits:
+        if hit.label in VISIT_TYPES and hit.end in visit_starts:
+            return VISIT_TYPES[hit.label], _span(doc, hit.start, hit.end + 1)
+    return None, None
+
+
+def _ordinal(doc: Sentences, index: int, hits: list[Hit], formats: list[FormatMatch]) -> tuple[int | None, Span | None]:
+    """An ordinal that stands before the event noun, with only format words between."""
+    ordinals = doc.ordinals_by_sentence.get(index, [])
+    if not ordinals:
+        return None, None
+    nouns = {i for h in hits if h.label in _ORDINAL_NOUNS for i in range(h.start, h.end)}
+    transparent = {
+        i
+        for h in hits
+        if h.label.startswith("term:format.") or h.kind in ("country", "country_adj")
+        or h.label == "term:cue.heads_of_state"
+        for i in range(h.start, h.end)
+    }
+    for value, span in ordinals:
+        position = doc.words.index_at(span.end - 1) + 1
+        steps = 0
+        while position < len(doc.words) and steps <= 4:
+            if position in nouns:
+                return value, span
+            if position not in transparent:
+                break
+            position += 1
+            steps += 1
+    return None, None
+
+
+def _status(
+    doc: Sentences, hits: list[Hit], event_hits: list[Hit], formats: list[FormatMatch]
+) -> tuple[str | None, Span | None]:
+    markers = [h for h in hits if h.label in STATUS_LABELS]
+    if not markers:
+        return None, None
+    # A marker inside a longer one ("held" in "to be held") is part of it.
+    markers = [
+        m for m in markers
+        if not any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in markers)
+    ]
+    anchors = [h.start for h in event_hits] or [doc.words.index_at(f.span.start) for f in formats]
+
+    def distance(marker: Hit) -> tuple[int, int]:
+        near = min(min(abs(marker.start - a), abs(marker.end - 1 - a)) for a in anchors)
+        return near, _STATUS_RANK[STATUS_LABELS[marker.label]]
+
+    best = min(markers, key=distance)
+    return STATUS_LABELS[best.label], _span(doc, best.start, best.end)
+
+
+# Endings of a subject (the one who thanks, the one who visits): no case ending, or the
+# Kazakh/Uzbek possessive of a title ("Өзбекстан президенті", "Президенти").
+_SUBJECT_ENDINGS = frozenset({"", "i", "si"})
+
+
+def _hosts(hits: list[Hit], leaders: tuple[PersonMention, ...], language: str | None) -> frozenset[str]:
+    """Leaders whose hospitality is thanked or whose invitation brought the visitor.
+
+    The host is the leader in an oblique case next to the cue ("благодарил Мирзиёева за
+    гостеприимство", "Мирзиеевке ... қонақжайлығы үшін", "по приглашению Президента
+    Узбекистана"); the subject who thanks is not. English has no case: there the host is
+    any leader near the cue but the sentence's first one.
+    """
+    cues = [h for h in hits if h.label in ("term:cue.hospitality", "term:cue.invitation")]
+    if not cues or not leaders:
+        return frozenset()
+    first = leaders[0].person
+    hosts = set()
+    for cue in cues:
+        for mention in leaders:
+            if min(abs(mention.start - cue.end), abs(cue.start - mention.end)) > 6:
+                continue
+            if language == "en" or language is None:
+                if mention.person != first or len({m.person for m in leaders}) == 1:
+                    hosts.add(mention.person)
+            elif mention.ending not in _SUBJECT_ENDINGS:
+                hosts.add(mention.person)
+    return frozenset(hosts)
+
+
+def _previous_key(doc: Sentences, index: int) -> str:
+    return doc.words.keys[index - 1] if index > 0 else ""
+
+
+def _quoted(doc: Sentences, hit: Hit) -> bool:
+    start = doc.words.starts[hit.start]
+    return start > 0 and doc.text[start - 1] in _QUOTES
+
+
+def _cities(doc: Sentences, hits: list[Hit]) -> list[Place]:
+    covered = {i for h in hits if h.label.startswith("term:format.") for i in range(h.start, h.end)}
+    region_starts = {h.start for h in hits if h.kind == "region"}
+    places: list[Place] = []
+    for hit in hits:
+        if hit.kind == "venue":
+            city = doc.lexicon.venues[hit.value].city
+            places.append(Place(city, _span(doc, hit.start, hit.end), 3))
+            continue
+        if hit.kind != "city" or hit.start in covered or hit.end in region_starts or _quoted(doc, hit):
+            continue
+        previous = _previous_key(doc, hit.start)
+        if previous in _NEW_WORDS:
+            continue  # "Новый Ташкент", "Янги Тошкент": a district, not the city
+        ending = ending_of(hit, doc.words)
+        if ending in _SOURCE_ENDINGS or previous in _SOURCE_PREPOSITIONS and ending in ("a", "i", "u"):
+            continue  # "из Ташкента", "Тошкентдан": where someone came from
+        score = 2 if ending in _LOCATIVE or previous in _LOCATIVE_PREPOSITIONS else 1
+        places.append(Place(hit.value, _span(doc, hit.start, hit.end), score))
+    return places
+
+
+def _destinations(doc: Sentences, hits: list[Hit]) -> list[Place]:
+    """Country names a visit goes to: "посетил Узбекистан", "Өзбекстанға", "to Uzbekistan"."""
+    places = []
+    region_starts = {h.start for h in hits if h.kind == "region"}
+    fillers = {h.start: h for h in hits if h.label == "term:cue.republic"}
+    for hit in hits:
+        if hit.kind != "country" or hit.end in region_starts or _quoted(doc, hit):
+            continue
+        ending = ending_of(hit, doc.words)
+        if ending == "" and hit.end in fillers:
+            # "Қозоғистон Республикасига": the case ending sits on "Republic".
+            ending = _republic_ending(doc, fillers[hit.end])
+        previous = _previous_key(doc, hit.start)
+        if ending in _GENITIVE or ending in _SOURCE_ENDINGS:
+            continue
+        if ending in _DIRECTIONAL or ending in _LOCATIVE or previous in _DIRECTION_PREPOSITIONS | _LOCATIVE_PREPOSITIONS:
+            score = 2
+        elif ending == "" and doc.language in ("ru", "en"):
+            score = 1  # "посетил Узбекистан"; a bare Kazakh or Uzbek noun is a subject
+        else:
+            continue
+        places.append(Place(hit.value, _span(doc, hit.start, hit.end), score))
+    return places
+
+
+def _republic_ending(doc: Sentences, filler: Hit) -> str:
+    key = doc.words.keys[filler.start]
+    for stem in ("respublikas", "respublik"):
+        if key.startswith(stem):
+            return key[len(stem):].lstrip("i")
+    return ""
+
+
+def _ministerial(hits: list[Hit]) -> bool:
+    titles = {i for h in hits if h.label == "term:title.head_of_government" for i in range(h.start, h.end)}
+    return any(h.label == "term:cue.minister" and h.start not in titles for h in hits)

@@ -1,0 +1,479 @@
+"""From sentence frames to event mentions: the article's own event and events named in passing.
+
+The article's own event is read from the headline and the lead: the first frame there that
+describes an event seeds it, and later frames join it only when they agree with it (same
+format and ordinal, overlapping dates, the same leaders, the same host). Frames that speak
+of something else (a background sentence, a future plan, a sidebar item) never join it; a
+few of them, specific enough to name another event (a format with an ordinal, a date or a
+city), become mentions with role "mentioned".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from workers.extract.frames import EVENT_TYPE_KINDS, Frame
+from workers.extract.lexicon import Lexicon
+from workers.records import DateMention, EventMention, Span
+
+VISIT_TYPES = ("state_visit", "official_visit", "working_visit")
+# A visit the text does not qualify is taken as official: the neutral middle of the three.
+DEFAULT_VISIT_TYPE = "official_visit"
+
+
+@dataclass
+class _Event:
+    """A growing group of frames about one event, with what they agree on so far."""
+
+    frames: list[Frame] = field(default_factory=list)
+    format: str | None = None
+    ordinal: int | None = None
+    date: DateMention | None = None
+    leaders: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    city: str | None = None
+    qualified_visit: bool = False
+
+    def add(self, frame: Frame, lexicon: Lexicon) -> None:
+        self.frames.append(frame)
+        if self.format is None and frame.formats:
+            self.format = frame.formats[0].id
+        if self.ordinal is None and frame.ordinal is not None:
+            self.ordinal = frame.ordinal
+        if self.date is None and frame.date is not None:
+            self.date = frame.date
+        for leader in frame.leader_ids:
+            if leader not in self.leaders:
+                self.leaders.append(leader)
+        self.kinds |= frame.kinds
+        if self.city is None and frame.cities:
+            self.city = max(frame.cities, key=lambda p: p.score).id
+        self.qualified_visit = self.qualified_visit or frame.visit_type is not None
+
+
+@dataclass(frozen=True)
+class Context:
+    lexicon: Lexicon
+    published: date | None
+    dateline: DateMention | None
+    language: str | None
+    script: str | None
+    version: str
+
+
+def is_phone(frame: Frame) -> bool:
+    return "phone" in frame.kinds
+
+
+def usable(frame: Frame) -> bool:
+    """Frames that may describe the article's own event."""
+    return not (
+        frame.in_sidebar or frame.background or frame.next_event or frame.plan or frame.ministerial
+    )
+
+
+def _format_family(lexicon: Lexicon, format_id: str) -> str:
+    family, _ = lexicon.split_pair_format(format_id)
+    return family.id if family else format_id
+
+
+def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
+    if not usable(frame):
+        return False
+    if event.frames and is_phone(event.frames[0]) != is_phone(frame):
+        return False
+    frame_formats = {_format_family(lexicon, f.id) for f in frame.formats}
+    if frame_formats and event.format is not None and _format_family(lexicon, event.format) not in frame_formats:
+        return False
+    if frame_formats and event.format is None and not _format_may_join(event, frame, lexicon):
+        return False
+    if frame.ordinal is not None and event.ordinal is not None and frame.ordinal != event.ordinal:
+        return False
+    if frame.date is not None and event.date is not None and not _overlap(frame.date, event.date):
+        return False
+    if not _leaders_agree(event, frame, lexicon):
+        return False
+    if not _places_agree(event, frame, lexicon):
+        return False
+    # A plan in an article that reports something done is another event.
+    statuses = {f.status for f in event.frames}
+    if frame.status == "announced" and frame.date is None and "held" in statuses:
+        return frame.ordinal is not None and frame.ordinal == event.ordinal
+    return True
+
+
+def _format_may_join(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
+    """A summit format joins a visit only from the lead or from the visit's own sentence."""
+    kinds = {lexicon.format_kind(f.id) for f in frame.formats}
+    if "summit" in kinds and event.qualified_visit:
+        return "visit" in frame.kinds
+    if "summit" in kinds and event.kinds & {"visit", "talks"}:
+        return frame.weight >= 2 or "visit" in frame.kinds
+    return True
+
+
+def _overlap(a: DateMention, b: DateMention) -> bool:
+    return (a.start - b.end).days <= 1 and (b.start - a.end).days <= 1
+
+
+def _leaders_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
+    new = [p for p in frame.leader_ids if p not in event.leaders]
+    if not new or not event.leaders:
+        return True
+    summit = event.format is not None and lexicon.format_kind(event.format) == "summit"
+    if summit:
+        return True
+    # A bilateral event whose two sides are known does not take in a third leader.
+    return len(event.leaders) < 2 and len(new) == 1
+
+
+def _places_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
+    if event.city is None or not frame.cities:
+        return True
+    city = max(frame.cities, key=lambda p: p.score).id
+    if city == event.city:
+        return True
+    summit = event.format is not None and lexicon.format_kind(event.format) == "summit"
+    if summit:
+        return False
+    return lexicon.cities[city].country == lexicon.cities[event.city].country
+
+
+# --- choosing the article's own event ----------------------------------------------------------
+
+
+def _eventful(frame: Frame) -> bool:
+    return bool(frame.kinds & EVENT_TYPE_KINDS or frame.formats)
+
+
+def _strong(frame: Frame, lexicon: Lexicon) -> bool:
+    countries = {lexicon.person_country(p) for p in frame.leader_ids}
+    return bool(frame.formats) or (frame.visit_type is not None and bool(frame.leaders)) or len(countries) >= 2
+
+
+def _seeds(frames: list[Frame], lexicon: Lexicon) -> list[Frame]:
+    candidates = [f for f in frames if usable(f) and _eventful(f)]
+    lead = [f for f in candidates if f.weight >= 2]
+    lead.sort(key=lambda f: (-f.weight, f.sentence))
+    body = [f for f in candidates if f.weight < 2 and _strong(f, lexicon)]
+    return lead + body
+
+
+def _grow(seed: Frame, frames: list[Frame], lexicon: Lexicon) -> _Event:
+    event = _Event()
+    event.add(seed, lexicon)
+    ordered = sorted((f for f in frames if f is not seed), key=lambda f: (-f.weight, f.sentence))
+    for frame in ordered:
+        if compatible(event, frame, lexicon):
+            event.add(frame, lexicon)
+    return event
+
+
+def reported_event(frames: list[Frame], ctx: Context) -> tuple[EventMention, list[Frame]] | None:
+    for seed in _seeds(frames, ctx.lexicon):
+        event = _grow(seed, frames, ctx.lexicon)
+        mention = _assemble(event, ctx, role="reported")
+        if mention is not None:
+            return mention, event.frames
+    return None
+
+
+# --- assembling a mention ------------------------------------------------------------------
+
+
+def _ordered(frames: list[Frame]) -> list[Frame]:
+    return sorted(frames, key=lambda f: (-f.weight, f.sentence))
+
+
+def _event_type(event: _Event, format_kind: str | None, ctx: Context) -> tuple[str | None, list[Span]]:
+    frames = _ordered(event.frames)
+    spans = [s for f in frames for s in f.event_spans][:3]
+    if not event.kinds & EVENT_TYPE_KINDS and format_kind is None:
+        return None, spans
+    if is_phone(event.frames[0]):
+        return "phone_call", spans
+    if format_kind == "summit":
+        return "summit", spans
+    for frame in frames:
+        if frame.visit_type:
+            return frame.visit_type, [frame.visit_span] if frame.visit_span else spans
+    if format_kind == "council":
+        if "visit" in event.kinds:
+            return ctx.lexicon.format_visit_type(event.format) or DEFAULT_VISIT_TYPE, spans
+        return "council_session", spans
+    if "visit" in event.kinds:
+        return DEFAULT_VISIT_TYPE, spans
+    if event.kinds & {"talks", "meeting"}:
+        return "talks", spans
+    return None, spans
+
+
+def _resolve_format(event: _Event, lexicon: Lexicon) -> str | None:
+    if event.format is None:
+        return None
+    fmt = lexicon.formats.get(event.format)
+    if fmt is None or fmt.family != "pair":
+        return event.format
+    countries: list[str] = []
+    for leader in event.leaders:
+        country = lexicon.person_country(leader)
+        if country and country not in countries:
+            countries.append(country)
+    for frame in event.frames:
+        if any(f.id == event.format for f in frame.formats):
+            countries += [c for c in frame.countries if c not in countries and c in lexicon.countries]
+    if len(countries) < 2:
+        return None
+    return lexicon.pair_format(event.format, countries[0], countries[1])
+
+
+def _format_span(event: _Event) -> list[Span]:
+    for frame in _ordered(event.frames):
+        for match in frame.formats:
+            return [match.span]
+    return []
+
+
+def _ordinal_span(event: _Event) -> list[Span]:
+    for frame in _ordered(event.frames):
+        if frame.ordinal == event.ordinal and frame.ordinal_span:
+            return [frame.ordinal_span]
+    return []
+
+
+def _best_city(event: _Event, lexicon: Lexicon, country: str | None = None) -> tuple[str | None, list[Span]]:
+    scores: Counter[str] = Counter()
+    spans: dict[str, Span] = {}
+    for frame in event.frames:
+        for place in frame.cities:
+            if country is not None and lexicon.cities[place.id].country != country:
+                continue
+            scores[place.id] += place.score * frame.weight
+            spans.setdefault(place.id, place.span)
+    if not scores:
+        return None, []
+    city = max(scores, key=lambda c: (scores[c], -_first_sentence(event, c)))
+    return city, [spans[city]]
+
+
+def _first_sentence(event: _Event, city: str) -> int:
+    return min((f.sentence for f in event.frames for p in f.cities if p.id == city), default=10**6)
+
+
+def _host(event: _Event, lexicon: Lexicon) -> tuple[str | None, list[Span]]:
+    """The host country of a visit: where its city is, where it goes, whose hospitality."""
+    city, spans = _best_city(event, lexicon)
+    leader_countries = {lexicon.person_country(p) for p in event.leaders}
+    if city is not None and (len(leader_countries) < 2 or lexicon.cities[city].country in leader_countries):
+        return lexicon.cities[city].country, spans
+    scores: Counter[str] = Counter()
+    country_spans: dict[str, Span] = {}
+    for frame in event.frames:
+        if "visit" not in frame.kinds:
+            continue
+        for place in frame.destinations:
+            scores[place.id] += place.score * frame.weight
+            country_spans.setdefault(place.id, place.span)
+    if scores:
+        country = max(scores, key=lambda c: scores[c])
+        return country, [country_spans[country]]
+    for frame in _ordered(event.frames):
+        for host in frame.hosts:
+            return lexicon.person_country(host), []
+    return None, []
+
+
+def _dates(event: _Event, status: str | None, ctx: Context) -> tuple[date | None, date | None, list[Span]]:
+    for frame in _ordered(event.frames):
+        if frame.date is not None:
+            return frame.date.start, frame.date.end, [frame.date.span]
+    if ctx.dateline is not None:
+        return ctx.dateline.start, ctx.dateline.end, [ctx.dateline.span]
+    if ctx.published is not None and status in ("held", "ongoing", None):
+        # A report with no date of its own is about the day it was published.
+        return ctx.published, ctx.published, []
+    return None, None, []
+
+
+def _status(event: _Event) -> tuple[str | None, list[Span]]:
+    cues = [(f.status, f.status_span) for f in _ordered(event.frames) if f.status]
+    for wanted in ("held", "ongoing", "announced"):
+        for status, span in cues:
+            if status == wanted:
+                return status, [span] if span else []
+    return None, []
+
+
+def _status_by_date(status: str | None, start: date | None, end: date | None, published: date | None) -> str:
+    if published is None or start is None or end is None:
+        return status or "held"
+    if status is None:
+        if start > published:
+            return "announced"
+        return "held"
+    if status == "held" and start <= published < end:
+        return "ongoing"
+    return status
+
+
+def _valid(kind: str | None, event: _Event, fmt: str | None, host: str | None, lexicon: Lexicon) -> bool:
+    if kind is None:
+        return False
+    countries = {lexicon.person_country(p) for p in event.leaders}
+    if kind == "summit":
+        return fmt is not None
+    if kind == "council_session":
+        return fmt is not None or bool(event.leaders)
+    if kind in VISIT_TYPES:
+        if not event.leaders:
+            return False
+        if host is not None:
+            # A trip inside the leader's own country is not a visit of ours.
+            return bool(countries - {host}) or fmt is not None
+        return len(countries) >= 2
+    return len(countries) >= 2
+
+
+def _assemble(event: _Event, ctx: Context, role: str) -> EventMention | None:
+    lexicon = ctx.lexicon
+    fmt = _resolve_format(event, lexicon)
+    format_kind = lexicon.format_kind(event.format) if event.format else None
+    kind, type_spans = _event_type(event, format_kind, ctx)
+    if kind in VISIT_TYPES or kind in ("talks", "council_session"):
+        country, country_spans = _host(event, lexicon)
+        city, city_spans = _best_city(event, lexicon, country) if country else _best_city(event, lexicon)
+        if city and country is None:
+            country = lexicon.cities[city].country
+    elif kind == "summit":
+        city, city_spans = _best_city(event, lexicon)
+        country = lexicon.cities[city].country if city else None
+        country_spans = city_spans
+        if country is None:
+            country, country_spans = _summit_country(event)
+    else:
+        city, city_spans, country, country_spans = None, [], None, []
+    if not _valid(kind, event, fmt, country, lexicon):
+        return None
+    status, status_spans = _status(event)
+    start, end, date_spans = _dates(event, status, ctx)
+    status = _status_by_date(status, start, end, ctx.published)
+    participants = _participants(event, role)
+    spans: dict[str, list[Span]] = {
+        "type": type_spans,
+        "format": _format_span(event) if fmt else [],
+        "ordinal": _ordinal_span(event) if event.ordinal is not None else [],
+        "city": city_spans if city else [],
+        "country": country_spans if country else [],
+        "date": date_spans,
+        "status": status_spans,
+        "participants": _participant_spans(event, participants),
+    }
+    return EventMention(
+        role=role,
+        type=kind,
+        status=status,
+        format=fmt,
+        ordinal=event.ordinal if (fmt or kind == "council_session") else None,
+        city=city,
+        country=country,
+        date_start=start,
+        date_end=end,
+        participants=participants,
+        spans={k: v for k, v in spans.items() if v},
+        language=ctx.language,
+        script=ctx.script,
+        extractor_version=ctx.version,
+        confidence=_confidence(fmt, participants, start, city or country, status_spans, role),
+    )
+
+
+def _summit_country(event: _Event) -> tuple[str | None, list[Span]]:
+    for frame in _ordered(event.frames):
+        for place in frame.destinations:
+            if place.score >= 2:
+                return place.id, [place.span]
+    return None, []
+
+
+def _participant_spans(event: _Event, participants: list[str]) -> list[Span]:
+    """One span per participant, where the text first names them (a name before a title)."""
+    mentions = [m for f in sorted(event.frames, key=lambda f: f.sentence) for m in f.leaders]
+    spans = []
+    for person in participants:
+        own = [m for m in mentions if m.person == person]
+        named = [m for m in own if m.via == "name"] or own
+        if named:
+            spans.append(named[0].span)
+    return spans
+
+
+def _participants(event: _Event, role: str) -> list[str]:
+    if role == "reported":
+        return list(event.leaders)
+    # Of another event, only leaders the text puts in it count, not one who speaks of it.
+    return list(dict.fromkeys(p for f in event.frames if not f.speech for p in f.leader_ids))
+
+
+def _confidence(fmt, participants, start, place, status_spans, role) -> float:
+    score = 0.5 + 0.15 * bool(fmt) + 0.1 * bool(participants) + 0.1 * bool(start)
+    score += 0.1 * bool(place) + 0.05 * bool(status_spans)
+    if role == "mentioned":
+        score *= 0.8
+    return round(min(score, 1.0), 2)
+
+
+# --- other events named in passing -------------------------------------------------------------
+
+
+def mentioned_events(
+    frames: list[Frame], used: list[Frame], reported: EventMention | None, ctx: Context
+) -> list[EventMention]:
+    """Events other than the article's own that the text names specifically enough."""
+    groups: list[_Event] = []
+    for frame in frames:
+        if frame in used or frame.ministerial or frame.plan or not frame.formats:
+            continue
+        if frame.background and frame.ordinal is None:
+            continue
+        if frame.ordinal is None and frame.date is None and not frame.cities:
+            continue
+        for group in groups:
+            if _same_other_event(group, frame, ctx.lexicon):
+                group.add(frame, ctx.lexicon)
+                break
+        else:
+            group = _Event()
+            group.add(frame, ctx.lexicon)
+            groups.append(group)
+    mentions = []
+    for group in groups:
+        mention = _assemble(group, ctx, role="mentioned")
+        if mention is None or (reported is not None and _duplicates(mention, reported)):
+            continue
+        mentions.append(mention)
+    return mentions
+
+
+def _same_other_event(group: _Event, frame: Frame, lexicon: Lexicon) -> bool:
+    formats = {_format_family(lexicon, f.id) for f in frame.formats}
+    if group.format is None or _format_family(lexicon, group.format) not in formats:
+        return False
+    if group.ordinal is not None and frame.ordinal is not None:
+        return group.ordinal == frame.ordinal
+    if group.date is not None and frame.date is not None:
+        return _overlap(group.date, frame.date)
+    return True
+
+
+def _duplicates(mention: EventMention, reported: EventMention) -> bool:
+    if mention.format != reported.format:
+        return False
+    if mention.ordinal is not None and reported.ordinal is not None:
+        return mention.ordinal == reported.ordinal
+    if mention.date_start and reported.date_start and mention.date_end and reported.date_end:
+        return (mention.date_start - reported.date_end).days <= 1 and (
+            reported.date_start - mention.date_end
+        ).days <= 1
+    return True
