@@ -14,11 +14,18 @@ COPY storage ./storage
 COPY seeds ./seeds
 COPY web ./web
 COPY bench ./bench
-RUN pip install . && useradd --create-home --uid 1000 summitwatch && mkdir -p /data && chown summitwatch /data
+# The alert rules start as the bundled defaults, copied into the data folder: a new named
+# volume mounted there is filled from the image, so the rules can be edited (PUT
+# /api/alert-rules) and survive restarts. With a bind mount, put an alert_rules.yaml there.
+RUN pip install . \
+    && useradd --create-home --uid 1000 summitwatch \
+    && mkdir -p /data \
+    && cp schedules/alert_rules.yaml /data/alert_rules.yaml \
+    && chown -R summitwatch /data
 USER summitwatch
 VOLUME ["/data"]
-EXPOSE 8000
+EXPOSE 8000 5555
 
-# Every service runs one `summitwatch` subcommand (see docker-compose.yml).
+# Every service runs one `summitwatch` subcommand (see docker-compose.yml); Flower runs `celery`.
 ENTRYPOINT ["summitwatch"]
 CMD ["web", "--host", "0.0.0.0", "--port", "8000"]

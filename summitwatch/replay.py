@@ -88,17 +88,23 @@ def _celery_driver(rt: Runtime, timeout_s: float) -> Callable[[], None]:
     from workers.tasks import tick
 
     def drive() -> None:
-        started = rt.clock()
-        tick.delay()
-        wait_until_idle(rt, since=started, timeout_s=timeout_s)
+        # The tick leases only a few sources per host at a time; beat would send it every
+        # dispatch interval, the replay sends it until the pipeline is idle.
+        wait_until_idle(rt, since=rt.clock(), timeout_s=timeout_s, nudge=lambda: tick.apply_async(expires=5))
 
     return drive
 
 
-def wait_until_idle(rt: Runtime, *, since: datetime, timeout_s: float, poll_s: float = 0.2) -> None:
-    """Wait until every due source was polled after ``since`` and no article or alert is in flight."""
+def wait_until_idle(rt: Runtime, *, since: datetime, timeout_s: float, poll_s: float = 0.2,
+                    nudge: Callable[[], Any] | None = None, nudge_every_s: float = 2.0) -> None:
+    """Wait until every due source was polled after ``since`` and no article or alert is in
+    flight, calling ``nudge`` (send a tick) every ``nudge_every_s`` meanwhile."""
     deadline = time.monotonic() + timeout_s
+    next_nudge = time.monotonic()
     while time.monotonic() < deadline:
+        if nudge is not None and time.monotonic() >= next_nudge:
+            nudge()
+            next_nudge = time.monotonic() + nudge_every_s
         with session_scope(rt.engine) as session:
             if is_idle(session, since):
                 return

@@ -13,7 +13,8 @@ import pytest
 import redis
 
 PG_ADMIN_URL = os.environ.get("SUMMITWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_TEST_URL = os.environ.get("SUMMITWATCH_TEST_REDIS", "redis://127.0.0.1:6379/14")
+# A database of its own per test run (two runs on one machine must not share queues).
+REDIS_TEST_URL = os.environ.get("SUMMITWATCH_TEST_REDIS", f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}")
 ROOT = Path(__file__).resolve().parent.parent
 
 # Settings come from the environment: keep the developer's own out of the tests.

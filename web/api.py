@@ -69,8 +69,8 @@ def event_filter(
     status: Status | None = None,
     date_from: Annotated[date | None, Query(description="events ending on or after this day")] = None,
     date_to: Annotated[date | None, Query(description="events starting on or before this day")] = None,
-    language: Annotated[str | None, Query(description="coverage language: kk, ru, uz (both scripts), uz-Cyrl, en, ...")] = None,
-    q: Annotated[str | None, Query(description="words in the title, place, people or coverage titles, any script")] = None,
+    language: Annotated[str | None, Query(description="coverage language: kk, ru, uz (either script), uz-Cyrl")] = None,
+    q: Annotated[str | None, Query(description="words of the title, place, people or coverage, any script")] = None,
     since: Annotated[datetime | None, Query(description="only events new or changed after this moment")] = None,
     role: Literal["reported", "mentioned", "any"] = "reported",
 ) -> EventFilter:

@@ -58,7 +58,8 @@ def claims_by_measure(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for claim in claims:
         grouped[claim["measure"]].append(claim)
-    return [
+    groups = [
         {"measure": measure, "claims": items, "conflict": any(c.get("conflict_group") for c in items)}
-        for measure, items in sorted(grouped.items(), key=lambda kv: (not any(c.get("conflict_group") for c in kv[1]), kv[0]))
+        for measure, items in grouped.items()
     ]
+    return sorted(groups, key=lambda group: (not group["conflict"], group["measure"]))

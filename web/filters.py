@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, false, or_, select
+from sqlalchemy import String, cast, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
@@ -73,7 +73,7 @@ def _conditions(session: Session, wanted: EventFilter) -> Iterable:
     if wanted.leader:
         yield _with_participant(leader_ids(session, wanted.leader))
     if wanted.date_from:
-        yield or_(Event.date_end >= wanted.date_from, (Event.date_end.is_(None)) & (Event.date_start >= wanted.date_from))
+        yield func.coalesce(Event.date_end, Event.date_start) >= wanted.date_from
     if wanted.date_to:
         yield Event.date_start <= wanted.date_to
     if wanted.language:

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session
 
 from storage import queries
 from storage.models import Article, Event
-from web.api import SessionDep, event_filter, events_page
-from web.eventpage import LANGUAGE_NAMES, claims_by_measure, coverage_by_language, event_detail
+from web.api import SessionDep, events_page
+from web.eventpage import claims_by_measure, coverage_by_language, event_detail
 from web.evidence import evidence_rows
 from web.filters import EventFilter
+from web.formatting import LANGUAGE_NAMES
 from workers.records import EVENT_TYPES, STATUSES
 from workers.views import TYPE_LABELS, display, event_view
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-FILTER_KEYS = ("type", "country", "status", "language", "q")
+FILTER_KEYS = ("type", "country", "status", "language", "q", "leader", "format")
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -32,12 +33,17 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     )
 
 
+def chosen_filters(request: Request) -> dict[str, str]:
+    """The timeline form's choices; a field left empty means "any"."""
+    return {key: request.query_params.get(key, "").strip() for key in FILTER_KEYS}
+
+
 @router.get("/", response_class=HTMLResponse)
-def timeline_page(request: Request, session: SessionDep, wanted: Annotated[EventFilter, Depends(event_filter)],
-                  page: int = 1) -> Response:
+def timeline_page(request: Request, session: SessionDep, page: int = 1) -> Response:
     page = max(page, 1)
+    chosen = chosen_filters(request)
+    wanted = EventFilter(**{("text" if key == "q" else key): value or None for key, value in chosen.items()})
     listing = events_page(session, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    chosen = {key: request.query_params.get(key, "") for key in FILTER_KEYS}
     return render(request, "events.html", {
         "events": listing.items,
         "total": listing.total,

@@ -474,7 +474,8 @@ def _page_walked(session: Session, row: Source, progress: Progress, page: _Page,
     progress.articles += len(new_ids)
     progress.attempts, progress.error = 0, None
     progress.fingerprint = page_fingerprint([item for item in items if not isinstance(item, SitemapRef)])
-    reached = [moment for moment in (plan.oldest, progress.oldest and datetime.fromisoformat(progress.oldest)) if moment]
+    before = datetime.fromisoformat(progress.oldest) if progress.oldest else None
+    reached = [moment for moment in (plan.oldest, before) if moment is not None]
     progress.oldest = as_utc(min(reached)).isoformat() if reached else None
     progress.cursor = plan.next_cursor
     if plan.next_cursor is None:

@@ -17,7 +17,7 @@ from summitwatch.replay import wait_until_idle
 from summitwatch.settings import Settings
 from tests.alerts.conftest import subject
 from tests.conftest import free_port
-from tests.pipeline.processes import running, send_task, service_env, wait_for_log
+from tests.pipeline.processes import WORKER_READY, running, send_task, service_env, wait_for_log
 from workers.deliver import ALERT_KEY_FIELD
 from workers.runtime import build_runtime
 
@@ -28,8 +28,7 @@ def _round(rt, redis_url: str, keys: list[str]) -> None:
     started = rt.clock()
     with session_scope(rt.engine) as session:
         queries.make_sources_due(session, started, keys)
-    send_task(redis_url, "workers.tasks.tick")
-    wait_until_idle(rt, since=started, timeout_s=120)
+    wait_until_idle(rt, since=started, timeout_s=120, nudge=lambda: send_task(redis_url, "workers.tasks.tick"))
 
 
 def test_seed_alerts_reach_webhook_and_mailbox_once(pg_url, redis_url, webhook, mailbox, tmp_path):
@@ -45,7 +44,7 @@ def test_seed_alerts_reach_webhook_and_mailbox_once(pg_url, redis_url, webhook, 
                 upsert_sources(session, specs)
             keys = [spec.key for spec in specs]
             with running(["worker", "-c", "2"], env, tmp_path / "worker.log"):
-                wait_for_log(tmp_path / "worker.log", "ready")
+                wait_for_log(tmp_path / "worker.log", WORKER_READY)
                 _round(rt, redis_url, keys)
 
                 keys_sent = Counter(r.body.get(ALERT_KEY_FIELD) for r in webhook.on("/hook"))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from storage.db import make_engine, migrate, session_scope
 from storage.models import Article, Source
 from tests.ingest.archive_site import LISTING, ArchiveSite
-from tests.pipeline.processes import ROOT, running, service_env, wait_for_log
+from tests.pipeline.processes import WORKER_READY, ROOT, running, service_env, wait_for_log
 from workers.backfill import Progress
 
 
@@ -87,7 +87,7 @@ def test_backfill_runs_on_the_backfill_queue_of_a_celery_worker(site: ArchiveSit
     log = tmp_path / "worker.log"
     # No fetch queue: the walk and its article fetches must all travel on the backfill queue.
     with running(["worker", "-Q", "backfill,process,alerts", "-c", "2", "-I", "workers.backfill_tasks"], env, log):
-        wait_for_log(log, "ready")
+        wait_for_log(log, WORKER_READY)
         queued = backfill_command(["archive-listing", "--since", "2025-10-25", "--json"], env)
         assert queued.returncode == 0, queued.stderr[-3000:]
         assert json.loads(queued.stdout)["queued"] is True

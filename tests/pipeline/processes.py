@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,13 +46,17 @@ def stop(process: subprocess.Popen, timeout_s: float = 20.0) -> None:
         process.wait(timeout=timeout_s)
 
 
-def wait_for_log(log_path: Path, marker: str, timeout_s: float = 60.0) -> None:
+WORKER_READY = r"celery@\S+ ready\."
+
+
+def wait_for_log(log_path: Path, pattern: str, timeout_s: float = 120.0) -> None:
+    """Wait for a line matching the regular expression ``pattern`` in the process's log."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if log_path.exists() and marker in log_path.read_text(errors="replace"):
+        if log_path.exists() and re.search(pattern, log_path.read_text(errors="replace")):
             return
         time.sleep(0.2)
-    raise TimeoutError(f"{marker!r} not in {log_path} after {timeout_s} s:\n{log_path.read_text(errors='replace')[-3000:]}")
+    raise TimeoutError(f"{pattern!r} not in {log_path} after {timeout_s} s:\n{log_path.read_text(errors='replace')[-3000:]}")
 
 
 def summitwatch(args: list[str], env: dict[str, str], timeout_s: float = 300.0) -> subprocess.CompletedProcess:
@@ -65,6 +70,7 @@ def send_task(redis_url: str, name: str, *args, queue: str = "fetch") -> None:
 
     client = Celery("summitwatch-test-client", broker=redis_url)
     try:
-        client.send_task(name, args=list(args), queue=queue)
+        # A tick that waited longer than a tick interval is stale: the next one replaces it.
+        client.send_task(name, args=list(args), queue=queue, expires=5)
     finally:
         client.close()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import free_port
-from tests.pipeline.processes import running, service_env, summitwatch, wait_for_log
+from tests.pipeline.processes import WORKER_READY, running, service_env, summitwatch, wait_for_log
 from tests.pipeline.seed_expectations import assert_seed_events
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,7 @@ def test_seed_replay_on_celery_worker_redis_postgresql(pg_url, redis_url, tmp_pa
     assert migrated.returncode == 0, migrated.stderr
 
     with running(["worker", "-c", "2"], env, tmp_path / "worker.log"):
-        wait_for_log(tmp_path / "worker.log", "ready")
+        wait_for_log(tmp_path / "worker.log", WORKER_READY)
         first = summitwatch(["replay", "--json"], env)
         assert first.returncode == 0, first.stderr[-3000:]
         outcome = json.loads(first.stdout)

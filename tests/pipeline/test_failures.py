@@ -41,8 +41,7 @@ from summitwatch.replay import replay as replay_seeds
 from summitwatch.settings import Settings
 from tests.conftest import PG_ADMIN_URL, free_port
 from tests.pipeline.processes import running, service_env, wait_for_log
-def assert_seed_events(outcome):
-    assert outcome['articles'] == 5 and len(outcome['events']) == 2 and len(outcome['alerts']) == 2, outcome['alerts']
+from tests.pipeline.seed_expectations import assert_seed_events
 from workers import pipeline
 from workers.celery_app import app as worker_app
 from workers.deliver import ALERT_KEY_FIELD
@@ -137,11 +136,13 @@ class AlertReceiver:
         self._thread.join(timeout=10)
 
 
-# --- a private Redis, for the restart test ---------------------------------------------------
+# --- a private Redis --------------------------------------------------------------------------
 
 class PrivateRedis:
     """A redis-server of this test's own on a free port, keeping nothing on disk: a restart
-    loses every queued message, as a broker restart does in production."""
+    loses every queued message, as a broker restart does in production. Every test here has
+    one, so no other worker on the machine's shared broker can take its messages, and a
+    killed worker's unacknowledged messages go with the test."""
 
     def __init__(self, workdir: Path) -> None:
         self.port = free_port()
@@ -377,8 +378,8 @@ class ConnectionDropper:
 
 # --- the tests -------------------------------------------------------------------------------
 
-def test_worker_killed_with_sigkill_mid_replay(pg_url, redis_url, tmp_path, undisturbed):
-    with AlertReceiver() as receiver, seed_replay(pg_url, redis_url, tmp_path, receiver) as replay:
+def test_worker_killed_with_sigkill_mid_replay(pg_url, private_redis, tmp_path, undisturbed):
+    with AlertReceiver() as receiver, seed_replay(pg_url, private_redis.url, tmp_path, receiver) as replay:
         replay.run({FAULT_ROUND: kill_worker_mid_fetch})
         assert_replayed_once(replay, receiver, undisturbed)
         killed = replay.site.manifest_entry(replay.site.released_keys()[FAULT_ROUND - 1])
@@ -393,9 +394,9 @@ def test_redis_restarted_mid_replay(pg_url, private_redis, tmp_path, undisturbed
         assert_replayed_once(replay, receiver, undisturbed)
 
 
-def test_postgresql_connections_dropped_mid_replay(pg_url, redis_url, tmp_path, undisturbed):
+def test_postgresql_connections_dropped_mid_replay(pg_url, private_redis, tmp_path, undisturbed):
     dropper = ConnectionDropper(database=pg_url.rsplit("/", 1)[1])
-    with AlertReceiver() as receiver, seed_replay(pg_url, redis_url, tmp_path, receiver) as replay:
+    with AlertReceiver() as receiver, seed_replay(pg_url, private_redis.url, tmp_path, receiver) as replay:
         replay.run({number: dropper.fault for number in range(1, 6)})
         assert_replayed_once(replay, receiver, undisturbed)
     assert dropper.terminated > 0

@@ -108,6 +108,26 @@ def test_e1_shows_four_articles_in_three_languages_and_the_conflict(page, dashbo
     page.screenshot(path=str(ARTIFACTS / "dashboard-e1.png"))
 
 
+def test_the_filter_form(page, dashboard):
+    from playwright.sync_api import expect
+
+    url, _ = dashboard
+    page.goto(f"{url}/")
+    page.select_option('select[name="type"]', "summit")
+    page.click('form.filters button[type="submit"]')
+    page.wait_for_url("**/?*type=summit*")
+    events = page.locator("ol#events li.event")
+    expect(events).to_have_count(1)
+    expect(events.first).to_contain_text("Consultative Meeting")
+
+    page.select_option('select[name="type"]', "")
+    page.fill('input[name="q"]', "Ташкент")  # Cyrillic words find the Latin record
+    page.click('form.filters button[type="submit"]')
+    page.wait_for_url("**/?*q=*")
+    expect(events).to_have_count(1)
+    expect(events.first).to_contain_text("Tashkent")
+
+
 def test_a_new_event_appears_without_a_reload(page, dashboard):
     from playwright.sync_api import expect
 

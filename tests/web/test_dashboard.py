@@ -47,6 +47,11 @@ def test_timeline_filters(sqlite_site, params, expected):
         assert chosen == value, f"the form keeps {name}={value}"
 
 
+def test_an_empty_form_field_means_any(sqlite_site):
+    doc = page(sqlite_site, "/", type="", country="", status="", language="", q="")
+    assert len(rows(doc)) == 4
+
+
 def test_filter_choices_come_from_the_data(sqlite_site):
     doc = page(sqlite_site, "/")
     countries = [o.text for o in doc.cssselect('select[name="country"] option')[1:]]

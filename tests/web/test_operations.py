@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
@@ -105,18 +106,32 @@ def test_metrics_read_the_database_at_scrape_time(sqlite_site):
     assert not any(name == "summitwatch_queue_depth" for name, _ in found)  # no broker configured
 
 
-def test_queue_depth_is_read_from_redis(sqlite_url, redis_url):
+def test_queue_depth_counts_every_priority_list(redis_url):
+    # Queues of its own: other users of this Redis database cannot move the numbers.
+    process, fetch = f"process-{uuid.uuid4().hex}", f"fetch-{uuid.uuid4().hex}"
     client = redis.Redis.from_url(redis_url)
-    client.rpush("process", "a", "b", "c")
-    client.rpush("fetch", "x")
-    client.rpush(f"fetch{metrics.PRIORITY_SEPARATOR}3", "y")
+    client.rpush(process, "a", "b", "c")
+    client.rpush(fetch, "x")
+    client.rpush(f"{fetch}{metrics.PRIORITY_SEPARATOR}3", "y")
     client.close()
+    collector = metrics.QueueDepthCollector(redis_url, (fetch, process, "nothing-queued-here"))
+    try:
+        found = samples(metrics.exposition(metrics.scrape_registry(collector)).decode())
+    finally:
+        collector.close()
+    assert found[("summitwatch_broker_up", ())] == 1
+    assert found[("summitwatch_queue_depth", (("queue", process),))] == 3
+    assert found[("summitwatch_queue_depth", (("queue", fetch),))] == 2
+    assert found[("summitwatch_queue_depth", (("queue", "nothing-queued-here"),))] == 0
+
+
+def test_the_web_app_reports_each_celery_queue(sqlite_url, redis_url):
+    from workers.celery_app import QUEUES
+
     with serve(create_app(Settings(database_url=sqlite_url, redis_url=redis_url))) as url:
         found = samples(httpx.get(f"{url}/metrics").text)
     assert found[("summitwatch_broker_up", ())] == 1
-    assert found[("summitwatch_queue_depth", (("queue", "process"),))] == 3
-    assert found[("summitwatch_queue_depth", (("queue", "fetch"),))] == 2
-    assert found[("summitwatch_queue_depth", (("queue", "alerts"),))] == 0
+    assert {dict(labels)["queue"] for name, labels in found if name == "summitwatch_queue_depth"} == set(QUEUES)
 
 
 def test_a_broker_that_is_down_is_reported_not_fatal(sqlite_url):
@@ -129,11 +144,12 @@ def test_a_broker_that_is_down_is_reported_not_fatal(sqlite_url):
 
 
 def test_a_worker_serves_its_metrics(redis_url):
+    alerts = f"alerts-{uuid.uuid4().hex}"
     client = redis.Redis.from_url(redis_url)
-    client.rpush("alerts", "a")
+    client.rpush(alerts, "a")
     client.close()
     port = free_port()
-    server, thread = metrics.serve_metrics(port, redis_url=redis_url, queues=("fetch", "alerts"), addr="127.0.0.1")
+    server, thread = metrics.serve_metrics(port, redis_url=redis_url, queues=(alerts,), addr="127.0.0.1")
     try:
         metrics.count_fetch("not_modified")
         found = samples(httpx.get(f"http://127.0.0.1:{port}/metrics").text)
@@ -142,7 +158,7 @@ def test_a_worker_serves_its_metrics(redis_url):
         server.server_close()
         thread.join(timeout=10)
     assert found[("summitwatch_fetches_total", (("outcome", "not_modified"),))] >= 1
-    assert found[("summitwatch_queue_depth", (("queue", "alerts"),))] == 1
+    assert found[("summitwatch_queue_depth", (("queue", alerts),))] == 1
 
 
 # A prefork worker in miniature: the parent serves, forked children count.

@@ -29,14 +29,31 @@ __all__ = [
 # Country-code top-level domains of the sources' countries: whose "head of state" an
 # article's "Мемлекет басшысы" or "Глава государства" is.
 _TLD_COUNTRIES = {
-    "kz": "KZ", "uz": "UZ", "kg": "KG", "tj": "TJ", "tm": "TM", "ru": "RU", "az": "AZ",
-    "by": "BY", "cn": "CN", "tr": "TR", "mn": "MN", "af": "AF", "pk": "PK", "ir": "IR",
+    "kz": "KZ",
+    "uz": "UZ",
+    "kg": "KG",
+    "tj": "TJ",
+    "tm": "TM",
+    "ru": "RU",
+    "az": "AZ",
+    "by": "BY",
+    "cn": "CN",
+    "tr": "TR",
+    "mn": "MN",
+    "af": "AF",
+    "pk": "PK",
+    "ir": "IR",
 }
 _LANGUAGE_COUNTRIES = {"kk": "KZ", "uz": "UZ", "ky": "KG", "tg": "TJ", "tk": "TM"}
 
 
 def source_country(doc: CleanDoc, language: str | None) -> str | None:
-    """The country an article speaks from: its site's country domain, else its language."""
+    """The country an article speaks from: the source's declared country, its site's country
+    domain, else its language."""
+    # Declared on the source in the registry; older records may not carry it.
+    declared = getattr(doc, "source_country", None)
+    if declared:
+        return declared
     host = urlsplit(doc.url).hostname or ""
     country = _TLD_COUNTRIES.get(host.rsplit(".", 1)[-1])
     return country or _LANGUAGE_COUNTRIES.get(language or "")
@@ -70,7 +87,9 @@ def extract_json(doc: CleanDoc) -> dict[str, Any]:
         data["names"] = {
             "format": lexicon.display_name("format", mention.format) if mention.format else None,
             "city": lexicon.display_name("city", mention.city) if mention.city else None,
-            "country": lexicon.display_name("country", mention.country) if mention.country else None,
+            "country": lexicon.display_name("country", mention.country)
+            if mention.country
+            else None,
             "participants": [lexicon.display_name("person", p) for p in mention.participants],
         }
         mentions.append(data)

@@ -85,7 +85,7 @@ class Frame:
     ordinal: int | None
     ordinal_span: Span | None
     leaders: tuple[PersonMention, ...]
-    hosts: frozenset[str]
+    hosts: tuple[str, ...]  # in the order the text names them
     cities: tuple[Place, ...]
     destinations: tuple[Place, ...]  # countries a visit goes to or is held in
     countries: tuple[str, ...]  # every country the sentence names
@@ -151,7 +151,10 @@ def _frame(doc: Sentences, index: int) -> Frame | None:
     has_format_words = any(h.label.startswith("term:format.") for h in hits)
     formats = _formats(doc, hits) if has_format_words else []
     labels = {h.label for h in hits}
-    if "term:cue.sidelines" in labels and {EVENT_KINDS[h.label] for h in event_hits} & {"talks", "meeting"}:
+    if "term:cue.sidelines" in labels and {EVENT_KINDS[h.label] for h in event_hits} & {
+        "talks",
+        "meeting",
+    }:
         formats = []  # talks on the sidelines of a summit are talks, not the summit
     if not event_hits and not formats:
         return None
@@ -182,21 +185,27 @@ def _frame(doc: Sentences, index: int) -> Frame | None:
         hosts=_hosts(hits, leaders, doc.language),
         cities=tuple(_cities(doc, hits)),
         destinations=tuple(_destinations(doc, hits)),
-        countries=tuple(dict.fromkeys(h.value for h in hits if h.kind in ("country", "country_adj"))),
+        countries=tuple(
+            dict.fromkeys(h.value for h in hits if h.kind in ("country", "country_adj"))
+        ),
         region=any(h.kind == "region" for h in hits),
         dates=dates,
         status=status,
         status_span=status_span,
         background="term:cue.background" in labels or _old_date(doc, dates),
         next_event="term:cue.next" in labels,
-        plan="term:cue.invited" in labels and kinds <= {"visit"} and status not in ("held", "ongoing"),
+        plan="term:cue.invited" in labels
+        and kinds <= {"visit"}
+        and status not in ("held", "ongoing"),
         ministerial=_ministerial(hits) and not leaders and not heads_of_state,
         speech="term:cue.speech" in labels,
     )
 
 
 def _old_date(doc: Sentences, dates: tuple[DateMention, ...]) -> bool:
-    return bool(doc.published and dates and all(d.end < doc.published - BACKGROUND_AGE for d in dates))
+    return bool(
+        doc.published and dates and all(d.end < doc.published - BACKGROUND_AGE for d in dates)
+    )
 
 
 def _formats(doc: Sentences, hits: list[Hit]) -> list[FormatMatch]:
@@ -229,7 +238,9 @@ def _match_format(fmt: Format, by_label: dict[str, list[Hit]]) -> tuple[int, int
     return None
 
 
-def _visit_type(doc: Sentences, hits: list[Hit], event_hits: list[Hit]) -> tuple[str | None, Span | None]:
+def _visit_type(
+    doc: Sentences, hits: list[Hit], event_hits: list[Hit]
+) -> tuple[str | None, Span | None]:
     visit_starts = {h.start for h in event_hits if h.label == "term:event.visit"}
     for hit in hits:
         if hit.label in VISIT_TYPES and hit.end in visit_starts:
@@ -237,7 +248,9 @@ def _visit_type(doc: Sentences, hits: list[Hit], event_hits: list[Hit]) -> tuple
     return None, None
 
 
-def _ordinal(doc: Sentences, index: int, hits: list[Hit], formats: list[FormatMatch]) -> tuple[int | None, Span | None]:
+def _ordinal(
+    doc: Sentences, index: int, hits: list[Hit], formats: list[FormatMatch]
+) -> tuple[int | None, Span | None]:
     """An ordinal that stands before the event noun, with only format words between."""
     ordinals = doc.ordinals_by_sentence.get(index, [])
     if not ordinals:
@@ -246,7 +259,8 @@ def _ordinal(doc: Sentences, index: int, hits: list[Hit], formats: list[FormatMa
     transparent = {
         i
         for h in hits
-        if h.label.startswith("term:format.") or h.kind in ("country", "country_adj")
+        if h.label.startswith("term:format.")
+        or h.kind in ("country", "country_adj")
         or h.label == "term:cue.heads_of_state"
         for i in range(h.start, h.end)
     }
@@ -271,8 +285,15 @@ def _status(
         return None, None
     # A marker inside a longer one ("held" in "to be held") is part of it.
     markers = [
-        m for m in markers
-        if not any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in markers)
+        m
+        for m in markers
+        if not any(
+            o is not m
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            for o in markers
+        )
     ]
     anchors = [h.start for h in event_hits] or [doc.words.index_at(f.span.start) for f in formats]
 
@@ -289,7 +310,9 @@ def _status(
 _SUBJECT_ENDINGS = frozenset({"", "i", "si"})
 
 
-def _hosts(hits: list[Hit], leaders: tuple[PersonMention, ...], language: str | None) -> frozenset[str]:
+def _hosts(
+    hits: list[Hit], leaders: tuple[PersonMention, ...], language: str | None
+) -> tuple[str, ...]:
     """Leaders whose hospitality is thanked or whose invitation brought the visitor.
 
     The host is the leader in an oblique case next to the cue ("благодарил Мирзиёева за
@@ -299,19 +322,19 @@ def _hosts(hits: list[Hit], leaders: tuple[PersonMention, ...], language: str | 
     """
     cues = [h for h in hits if h.label in ("term:cue.hospitality", "term:cue.invitation")]
     if not cues or not leaders:
-        return frozenset()
+        return ()
     first = leaders[0].person
-    hosts = set()
+    hosts: dict[str, None] = {}
     for cue in cues:
         for mention in leaders:
             if min(abs(mention.start - cue.end), abs(cue.start - mention.end)) > 6:
                 continue
             if language == "en" or language is None:
                 if mention.person != first or len({m.person for m in leaders}) == 1:
-                    hosts.add(mention.person)
+                    hosts[mention.person] = None
             elif mention.ending not in _SUBJECT_ENDINGS:
-                hosts.add(mention.person)
-    return frozenset(hosts)
+                hosts[mention.person] = None
+    return tuple(hosts)
 
 
 def _previous_key(doc: Sentences, index: int) -> str:
@@ -332,13 +355,22 @@ def _cities(doc: Sentences, hits: list[Hit]) -> list[Place]:
             city = doc.lexicon.venues[hit.value].city
             places.append(Place(city, _span(doc, hit.start, hit.end), 3))
             continue
-        if hit.kind != "city" or hit.start in covered or hit.end in region_starts or _quoted(doc, hit):
+        if (
+            hit.kind != "city"
+            or hit.start in covered
+            or hit.end in region_starts
+            or _quoted(doc, hit)
+        ):
             continue
         previous = _previous_key(doc, hit.start)
         if previous in _NEW_WORDS:
             continue  # "Новый Ташкент", "Янги Тошкент": a district, not the city
         ending = ending_of(hit, doc.words)
-        if ending in _SOURCE_ENDINGS or previous in _SOURCE_PREPOSITIONS and ending in ("a", "i", "u"):
+        if (
+            ending in _SOURCE_ENDINGS
+            or previous in _SOURCE_PREPOSITIONS
+            and ending in ("a", "i", "u")
+        ):
             continue  # "из Ташкента", "Тошкентдан": where someone came from
         score = 2 if ending in _LOCATIVE or previous in _LOCATIVE_PREPOSITIONS else 1
         places.append(Place(hit.value, _span(doc, hit.start, hit.end), score))
@@ -360,7 +392,11 @@ def _destinations(doc: Sentences, hits: list[Hit]) -> list[Place]:
         previous = _previous_key(doc, hit.start)
         if ending in _GENITIVE or ending in _SOURCE_ENDINGS:
             continue
-        if ending in _DIRECTIONAL or ending in _LOCATIVE or previous in _DIRECTION_PREPOSITIONS | _LOCATIVE_PREPOSITIONS:
+        if (
+            ending in _DIRECTIONAL
+            or ending in _LOCATIVE
+            or previous in _DIRECTION_PREPOSITIONS | _LOCATIVE_PREPOSITIONS
+        ):
             score = 2
         elif ending == "" and doc.language in ("ru", "en"):
             score = 1  # "посетил Узбекистан"; a bare Kazakh or Uzbek noun is a subject
@@ -374,10 +410,12 @@ def _republic_ending(doc: Sentences, filler: Hit) -> str:
     key = doc.words.keys[filler.start]
     for stem in ("respublikas", "respublik"):
         if key.startswith(stem):
-            return key[len(stem):].lstrip("i")
+            return key[len(stem) :].lstrip("i")
     return ""
 
 
 def _ministerial(hits: list[Hit]) -> bool:
-    titles = {i for h in hits if h.label == "term:title.head_of_government" for i in range(h.start, h.end)}
+    titles = {
+        i for h in hits if h.label == "term:title.head_of_government" for i in range(h.start, h.end)
+    }
     return any(h.label == "term:cue.minister" and h.start not in titles for h in hits)

@@ -28,11 +28,12 @@ _UZ_LATIN_WORDS = re.compile(
 )
 _EN_WORDS = re.compile(r"\b(?:the|and|of|with|to|in|on|was|were|is|are|will)\b", re.IGNORECASE)
 # Kyrgyz function words: Kyrgyz text may carry none of ң ө ү in a sentence.
-_KY_WORDS = re.compile(r"(?<!\w)(?:менен|жана|боюнча|үчүн|мамлекеттик|республикасынын)(?!\w)")
+_KY_WORDS = (" менен ", " жана ", " боюнча ", " үчүн ", "мамлекеттик ", "республикасынын ")
 # Letters of the 2018 and 2021 Kazakh Latin alphabets that Turkish and German lack.
 _KK_LATIN = "áǵńóúūñÁǴŃÓÚŪÑ"
 _TK_LATIN = "ňýäžŇÝÄŽ"
 _SAMPLE = 4000
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
 _SHORT = 60  # letters below which a paragraph inherits the article's language
 
 
@@ -44,20 +45,75 @@ class ParagraphLanguage:
     script: str
 
 
+_SCRIPT_SAMPLE = 400
+
+
+def _letters(text: str) -> int:
+    """About how many letters a text has: its length without spaces (thresholds only)."""
+    return len(text) - text.count(" ")
+
+
+def _script_counts(text: str) -> tuple[int, int]:
+    """Cyrillic and Latin letters at the start of a text: enough to tell its script."""
+    sample = text[:_SCRIPT_SAMPLE]
+    return len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample))
+
+
 def _count(text: str, letters: str) -> int:
     return sum(text.count(c) for c in letters)
 
 
 def detect_language(text: str) -> tuple[str, str]:
-    """(language, script) of a text from its letters, py3langid only as a tie-breaker."""
+    """(language, script) of a text: the language of most of its letters.
+
+    Each paragraph is judged on its own, so that a Kazakh quote in a Russian article (or an
+    English summary under an Uzbek one) does not decide for the whole article.
+    """
+    votes: dict[tuple[str, str], int] = {}
+    plain: list[str] = []
+    for chunk in _PARAGRAPH_BREAK.split(text):
+        letters = _letters(chunk)
+        if letters >= _SHORT:
+            verdict = _from_letters(chunk, decide_plain=False)
+            votes[verdict] = votes.get(verdict, 0) + letters
+            if verdict[0] == _PLAIN:
+                plain.append(chunk)
+    if not votes:
+        return _from_letters(text)
+    plain_votes = votes.pop((_PLAIN, "Cyrl"), 0)
+    if plain_votes:
+        # Cyrillic without a telling letter: Russian unless the identifier, asked once about
+        # all such paragraphs, hears another Slavic language.
+        verdict = (
+            ("ru", "Cyrl")
+            if ("ru", "Cyrl") in votes
+            else (_plain_cyrillic(" ".join(plain)), "Cyrl")
+        )
+        votes[verdict] = votes.get(verdict, 0) + plain_votes
+    return max(votes, key=lambda v: votes[v])
+
+
+_PLAIN = "plain"
+
+
+def _plain_cyrillic(text: str) -> str:
+    guess = _langid(text)
+    return "other" if guess in ("uk", "be", "bg", "sr", "mk", "mn") else "ru"
+
+
+def _from_letters(text: str, decide_plain: bool = True) -> tuple[str, str]:
+    """(language, script) of one stretch of text from its letters; py3langid only breaks ties."""
     sample = text if len(text) <= 3 * _SAMPLE else text[:_SAMPLE] + text[len(text) // 2 :][:_SAMPLE]
-    cyrillic = len(_CYRILLIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    cyrillic, latin = _script_counts(sample)
     if cyrillic == 0 and latin == 0:
         return "other", "Latn"
+    letters = _letters(sample)
     if cyrillic >= latin:
-        return _cyrillic_language(sample, cyrillic), "Cyrl"
-    return _latin_language(sample, latin), "Latn"
+        language = _cyrillic_language(sample, letters)
+        if language == _PLAIN:
+            language = _plain_cyrillic(sample) if decide_plain else _PLAIN
+        return language, "Cyrl"
+    return _latin_language(sample, letters), "Latn"
 
 
 def _enough(count: int, letters: int, per_mille: float) -> bool:
@@ -83,15 +139,17 @@ def _cyrillic_language(text: str, letters: int) -> str:
     if shared and not kazakh:
         # ң ө ү are Kazakh (and Kyrgyz) letters Uzbek does not have.
         return "kk" if kyrgyz else "uz"
-    kyrgyz += len(_KY_WORDS.findall(lower))
+    kyrgyz += sum(lower.count(word) for word in _KY_WORDS)
     if _enough(kyrgyz, letters, 4):
         return "ky"
-    guess = _langid(text)
-    if guess in ("uk", "be", "bg", "sr", "mk", "mn"):
-        return "other"
-    # Without a letter of the Turkic or Tajik alphabets the identifier's Turkic guesses are
-    # its known mistake on Russian names and short text.
-    return "ru"
+    if _count(lower, "ђјљњћџѓќѕ"):
+        return "other"  # Serbian, Macedonian
+    if _count(lower, "ыэ"):
+        return "ru"  # letters Bulgarian lacks; the other Cyrillic languages are ruled out above
+    # No telling letter at all. Without a letter of the Turkic or Tajik alphabets the
+    # identifier's Turkic guesses are its known mistake on Russian names and short text, so
+    # it is only asked whether this is another Slavic language.
+    return _PLAIN
 
 
 def _latin_language(text: str, letters: int) -> str:
@@ -120,9 +178,6 @@ def _langid(text: str) -> str:
     return py3langid.classify(text[:1500])[0]
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*")
-
-
 def paragraph_languages(text: str) -> list[ParagraphLanguage]:
     """Language and script per paragraph (a line); short lines take the article's language."""
     article = detect_language(text)
@@ -132,12 +187,17 @@ def paragraph_languages(text: str) -> list[ParagraphLanguage]:
         end = match.start() if match else len(text)
         chunk = text[start:end]
         if chunk.strip():
-            letters = len(_CYRILLIC.findall(chunk)) + len(_LATIN.findall(chunk))
-            language, script = detect_language(chunk) if letters >= _SHORT else article
+            letters = _letters(chunk)
+            language, script = (
+                _from_letters(chunk, decide_plain=False) if letters >= _SHORT else article
+            )
+            if language == _PLAIN:
+                language = "ru" if article == ("ru", "Cyrl") else _plain_cyrillic(chunk)
             if letters < _SHORT and letters:
-                script = "Cyrl" if len(_CYRILLIC.findall(chunk)) * 2 >= letters else "Latn"
+                cyrillic, latin = _script_counts(chunk)
+                script = "Cyrl" if cyrillic >= latin else "Latn"
                 if script != article[1]:
-                    language = detect_language(chunk)[0]
+                    language = _from_letters(chunk)[0]
             result.append(ParagraphLanguage(start, end, language, script))
         if match:
             start = match.end()

@@ -20,9 +20,7 @@ _MAX_TITLE_CHARS = 250
 
 # A period, "!", "?" or "…" (with closing quotes) followed by space and a capital, a digit,
 # an opening quote or a dash starts a new sentence; a line break always does.
-_SENTENCE_END = re.compile(
-    r"[.!?\u2026]+[\"'»”)\]]*\s+(?=[«\"“„'(\-–—\d\w])"
-)
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'»”)\]]*\s+(?=[«\"“„'(\-–—\d\w])")
 _LINE = re.compile(r"[^\n]+")
 # A listing's meta line: a rubric and a time ("Сиёсат Бугун 13:35", "Политика 14.11.2025 19:48").
 _LISTING_META = re.compile(
@@ -119,7 +117,9 @@ def build_layout(
             zone = SIDEBAR
         elif index == title:
             zone = TITLE
-        elif (title is not None and index < title) or _is_furniture_line(text, start, end, end_word - first_word):
+        elif (title is not None and index < title) or _is_furniture_line(
+            text, start, end, end_word - first_word
+        ):
             zone = HEADER
         else:
             zone = BODY
@@ -198,7 +198,11 @@ def _sidebar_start(
         first, last = bounds[sentence]
         # The header must open its line and be most of it ("Читайте также", not a sentence
         # that happens to contain the words).
-        if start == line_starts[line] and hit.start == first and last - first <= hit.end - hit.start + 3:
+        if (
+            start == line_starts[line]
+            and hit.start == first
+            and last - first <= hit.end - hit.start + 3
+        ):
             candidates.append(start)
     body_sentences = 0
     for start, end, _ in raw:

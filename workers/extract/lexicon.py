@@ -78,9 +78,7 @@ class Person:
 
     def is_leader(self, day: date | None = None) -> bool:
         """Head of state or government on ``day`` (any day the lexicon knows, if None)."""
-        return any(
-            o.role in LEADER_ROLES and (day is None or o.held_on(day)) for o in self.offices
-        )
+        return any(o.role in LEADER_ROLES and (day is None or o.held_on(day)) for o in self.offices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +139,10 @@ class Lexicon:
     formats: dict[str, Format]
     topics: tuple[str, ...]
     max_stem: int = field(default=0)
+    # (country, role) -> (person id, office): who may hold an office, for title references.
+    offices_by_country: dict[tuple[str, str], tuple[tuple[str, Office], ...]] = field(
+        default_factory=dict
+    )
 
     @property
     def version(self) -> str:
@@ -241,18 +243,16 @@ class Lexicon:
         if person is None:
             return False
         return any(
-            o.role in LEADER_ROLES
-            and o.country in CENTRAL_ASIA
-            and (on is None or o.held_on(on))
+            o.role in LEADER_ROLES and o.country in CENTRAL_ASIA and (on is None or o.held_on(on))
             for o in person.offices
         )
 
     def office_holder(self, country: str, role: str, on: date | None) -> str | None:
         """The person who held ``role`` in ``country`` on ``on`` (today's holder if None)."""
         holders = [
-            p.id
-            for p in self.people.values()
-            if any(o.role == role and o.country == country and o.held_on(on) for o in p.offices)
+            person
+            for person, office in self.offices_by_country.get((country, role), ())
+            if office.held_on(on)
         ]
         return holders[0] if len(holders) == 1 else None
 
@@ -330,7 +330,9 @@ def _places(data: dict[str, Any]) -> tuple[dict, dict, dict, list[Phrase]]:
     countries, cities, venues = {}, {}, {}
     phrases: list[Phrase] = []
     for entry in data["countries"]:
-        countries[entry["id"]] = Country(entry["id"], entry["name"], bool(entry.get("central_asia")))
+        countries[entry["id"]] = Country(
+            entry["id"], entry["name"], bool(entry.get("central_asia"))
+        )
         phrases += _phrases(f"country:{entry['id']}", [entry["name"], *entry["names"]], NOUN, True)
         phrases += _phrases(f"country_adj:{entry['id']}", entry.get("adjectives"), NOUN, False)
     for entry in data["cities"]:
@@ -415,7 +417,18 @@ def load_lexicon() -> Lexicon:
         formats=_formats(raw["formats"]),
         topics=tuple(raw["topics"]["topics"]),
         max_stem=max(len(p.words[0].stem) for p in phrases),
+        offices_by_country=_offices_by_country(people),
     )
+
+
+def _offices_by_country(
+    people: dict[str, Person],
+) -> dict[tuple[str, str], tuple[tuple[str, Office], ...]]:
+    table: dict[tuple[str, str], list[tuple[str, Office]]] = {}
+    for person in people.values():
+        for office in person.offices:
+            table.setdefault((office.country, office.role), []).append((person.id, office))
+    return {key: tuple(value) for key, value in table.items()}
 
 
 # Module-level conveniences over the one loaded lexicon.

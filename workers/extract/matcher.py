@@ -9,7 +9,7 @@ is transparent, but a phrase never crosses a sentence boundary.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from workers.extract.lexicon import Lexicon, load_lexicon
 from workers.extract.normalize import Words
@@ -27,7 +27,7 @@ class Hit:
     value: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _label_parts(label: str) -> tuple[str, str]:
     parts = label.split(":")
     return parts[0], parts[1] if len(parts) > 1 else ""

@@ -85,7 +85,11 @@ def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
     if event.frames and is_phone(event.frames[0]) != is_phone(frame):
         return False
     frame_formats = {_format_family(lexicon, f.id) for f in frame.formats}
-    if frame_formats and event.format is not None and _format_family(lexicon, event.format) not in frame_formats:
+    if (
+        frame_formats
+        and event.format is not None
+        and _format_family(lexicon, event.format) not in frame_formats
+    ):
         return False
     if frame_formats and event.format is None and not _format_may_join(event, frame, lexicon):
         return False
@@ -150,7 +154,11 @@ def _eventful(frame: Frame) -> bool:
 
 def _strong(frame: Frame, lexicon: Lexicon) -> bool:
     countries = {lexicon.person_country(p) for p in frame.leader_ids}
-    return bool(frame.formats) or (frame.visit_type is not None and bool(frame.leaders)) or len(countries) >= 2
+    return (
+        bool(frame.formats)
+        or (frame.visit_type is not None and bool(frame.leaders))
+        or len(countries) >= 2
+    )
 
 
 def _seeds(frames: list[Frame], lexicon: Lexicon) -> list[Frame]:
@@ -187,7 +195,9 @@ def _ordered(frames: list[Frame]) -> list[Frame]:
     return sorted(frames, key=lambda f: (-f.weight, f.sentence))
 
 
-def _event_type(event: _Event, format_kind: str | None, ctx: Context) -> tuple[str | None, list[Span]]:
+def _event_type(
+    event: _Event, format_kind: str | None, ctx: Context
+) -> tuple[str | None, list[Span]]:
     frames = _ordered(event.frames)
     spans = [s for f in frames for s in f.event_spans][:3]
     if not event.kinds & EVENT_TYPE_KINDS and format_kind is None:
@@ -223,7 +233,9 @@ def _resolve_format(event: _Event, lexicon: Lexicon) -> str | None:
             countries.append(country)
     for frame in event.frames:
         if any(f.id == event.format for f in frame.formats):
-            countries += [c for c in frame.countries if c not in countries and c in lexicon.countries]
+            countries += [
+                c for c in frame.countries if c not in countries and c in lexicon.countries
+            ]
     if len(countries) < 2:
         return None
     return lexicon.pair_format(event.format, countries[0], countries[1])
@@ -243,7 +255,9 @@ def _ordinal_span(event: _Event) -> list[Span]:
     return []
 
 
-def _best_city(event: _Event, lexicon: Lexicon, country: str | None = None) -> tuple[str | None, list[Span]]:
+def _best_city(
+    event: _Event, lexicon: Lexicon, country: str | None = None
+) -> tuple[str | None, list[Span]]:
     scores: Counter[str] = Counter()
     spans: dict[str, Span] = {}
     for frame in event.frames:
@@ -266,7 +280,9 @@ def _host(event: _Event, lexicon: Lexicon) -> tuple[str | None, list[Span]]:
     """The host country of a visit: where its city is, where it goes, whose hospitality."""
     city, spans = _best_city(event, lexicon)
     leader_countries = {lexicon.person_country(p) for p in event.leaders}
-    if city is not None and (len(leader_countries) < 2 or lexicon.cities[city].country in leader_countries):
+    if city is not None and (
+        len(leader_countries) < 2 or lexicon.cities[city].country in leader_countries
+    ):
         return lexicon.cities[city].country, spans
     scores: Counter[str] = Counter()
     country_spans: dict[str, Span] = {}
@@ -285,10 +301,16 @@ def _host(event: _Event, lexicon: Lexicon) -> tuple[str | None, list[Span]]:
     return None, []
 
 
-def _dates(event: _Event, status: str | None, ctx: Context) -> tuple[date | None, date | None, list[Span]]:
+def _dates(
+    event: _Event, status: str | None, ctx: Context
+) -> tuple[date | None, date | None, list[Span]]:
     for frame in _ordered(event.frames):
         if frame.date is not None:
-            return frame.date.start, frame.date.end, [frame.date.span]
+            start, end = frame.date.start, frame.date.end
+            if status == "ongoing" and ctx.published is not None and ctx.published < start:
+                # Under way now, with a later part dated ("talks tomorrow"): it began already.
+                start = ctx.published
+            return start, end, [frame.date.span]
     if ctx.dateline is not None:
         return ctx.dateline.start, ctx.dateline.end, [ctx.dateline.span]
     if ctx.published is not None and status in ("held", "ongoing", None):
@@ -306,7 +328,9 @@ def _status(event: _Event) -> tuple[str | None, list[Span]]:
     return None, []
 
 
-def _status_by_date(status: str | None, start: date | None, end: date | None, published: date | None) -> str:
+def _status_by_date(
+    status: str | None, start: date | None, end: date | None, published: date | None
+) -> str:
     if published is None or start is None or end is None:
         return status or "held"
     if status is None:
@@ -318,7 +342,9 @@ def _status_by_date(status: str | None, start: date | None, end: date | None, pu
     return status
 
 
-def _valid(kind: str | None, event: _Event, fmt: str | None, host: str | None, lexicon: Lexicon) -> bool:
+def _valid(
+    kind: str | None, event: _Event, fmt: str | None, host: str | None, lexicon: Lexicon
+) -> bool:
     if kind is None:
         return False
     countries = {lexicon.person_country(p) for p in event.leaders}
@@ -343,7 +369,9 @@ def _assemble(event: _Event, ctx: Context, role: str) -> EventMention | None:
     kind, type_spans = _event_type(event, format_kind, ctx)
     if kind in VISIT_TYPES or kind in ("talks", "council_session"):
         country, country_spans = _host(event, lexicon)
-        city, city_spans = _best_city(event, lexicon, country) if country else _best_city(event, lexicon)
+        city, city_spans = (
+            _best_city(event, lexicon, country) if country else _best_city(event, lexicon)
+        )
         if city and country is None:
             country = lexicon.cities[city].country
     elif kind == "summit":
@@ -432,8 +460,9 @@ def mentioned_events(
 ) -> list[EventMention]:
     """Events other than the article's own that the text names specifically enough."""
     groups: list[_Event] = []
+    used_sentences = {f.sentence for f in used}
     for frame in frames:
-        if frame in used or frame.ministerial or frame.plan or not frame.formats:
+        if frame.sentence in used_sentences or frame.ministerial or frame.plan or not frame.formats:
             continue
         if frame.background and frame.ordinal is None:
             continue

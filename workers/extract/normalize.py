@@ -29,22 +29,86 @@ _APOSTROPHE_FOLD = str.maketrans({c: "'" for c in UZBEK_APOSTROPHES})
 # Cyrillic of ru, kk, uz, ky, tg and the Latin letters of uz, kk (2018/2021), tk, az, tr,
 # all to a plain Latin skeleton.
 _KEY_MAP = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "j",
-    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "yu",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "j",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sh",
+    "ъ": "",
+    "ы": "i",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
     "я": "ya",
     # Kazakh
-    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+    "ә": "a",
+    "ғ": "g",
+    "қ": "k",
+    "ң": "n",
+    "ө": "o",
+    "ұ": "u",
+    "ү": "u",
+    "һ": "h",
+    "і": "i",
     # Uzbek, Tajik
-    "ў": "o", "ҳ": "h", "ӣ": "i", "ӯ": "u", "ҷ": "j",
+    "ў": "o",
+    "ҳ": "h",
+    "ӣ": "i",
+    "ӯ": "u",
+    "ҷ": "j",
     # Ukrainian and Belarusian letters that show up in names
-    "є": "e", "ї": "i", "ґ": "g",
+    "є": "e",
+    "ї": "i",
+    "ґ": "g",
     # Latin alphabets of the region
-    "q": "k", "x": "h", "w": "v", "ı": "i", "ş": "sh", "ç": "ch", "ž": "j", "ň": "n",
-    "ý": "y", "ä": "a", "ö": "o", "ü": "u", "ğ": "g", "ǵ": "g", "ń": "n", "ñ": "n",
-    "á": "a", "ó": "o", "ú": "u", "é": "e", "ə": "a", "ū": "u", "ī": "i", "ā": "a",
-    "'": "", "\u0307": "",
+    "q": "k",
+    "x": "h",
+    "w": "v",
+    "ı": "i",
+    "ş": "sh",
+    "ç": "ch",
+    "ž": "j",
+    "ň": "n",
+    "ý": "y",
+    "ä": "a",
+    "ö": "o",
+    "ü": "u",
+    "ğ": "g",
+    "ǵ": "g",
+    "ń": "n",
+    "ñ": "n",
+    "á": "a",
+    "ó": "o",
+    "ú": "u",
+    "é": "e",
+    "ə": "a",
+    "ū": "u",
+    "ī": "i",
+    "ā": "a",
+    "'": "",
+    "\u0307": "",
 }
 _KEY_TABLE = str.maketrans(_KEY_MAP)
 _Y_BEFORE_VOWEL = re.compile(r"y(?=[aeiou])")
@@ -52,9 +116,7 @@ _Y_BEFORE_VOWEL = re.compile(r"y(?=[aeiou])")
 # A word: letters and digits, with combining marks and word-internal apostrophes (oʻzbek,
 # Xi'an, ma'no). Hyphens and dashes separate words; names joined by one are "glued".
 # One character class in a loop: this runs over every article, so it is kept simple.
-WORD_RE = re.compile(
-    r"\w+(?:(?:[\u0300-\u036f]+|[" + UZBEK_APOSTROPHES + r"](?=\w))\w*)*"
-)
+WORD_RE = re.compile(r"\w+(?:(?:[\u0300-\u036f]+|[" + UZBEK_APOSTROPHES + r"](?=\w))\w*)*")
 _HYPHENS = "-\u2010\u2011"
 
 
@@ -76,6 +138,8 @@ def fold_yo(text: str) -> str:
 def fold_key(word: str) -> str:
     """The matching key of one word: lower-case Latin skeleton, same for every script."""
     text = word.lower().translate(_APOSTROPHE_FOLD)
+    if text.endswith("'s"):
+        text = text[:-2]  # English possessive; no Uzbek word ends so
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     key = text.translate(_KEY_TABLE)
@@ -119,8 +183,8 @@ def words(text: str) -> Words:
     spans = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
     if not spans:
         return Words((), (), (), (), ())
-    starts, ends, tokens = zip(*spans)
-    glued = (False, *(s - e == 1 and text[e] in _HYPHENS for s, e in zip(starts[1:], ends)))
+    starts, ends, tokens = zip(*spans, strict=True)
+    glued = (False, *(s - e == 1 and text[e] in _HYPHENS for s, e in zip(starts[1:], ends[:-1], strict=True)))
     return Words(
         starts=starts,
         ends=ends,
@@ -160,19 +224,75 @@ def _key_offsets(word: str, key: str, start: int) -> list[int]:
 
 # Uzbek Cyrillic <-> Latin (the 1995 Latin alphabet with oʻ, gʻ and ʼ).
 _UZ_CYRL_TO_LATN = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ж": "j", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "s", "ч": "ch", "ш": "sh",
-    "ъ": "ʼ", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ё": "yo", "ў": "oʻ", "қ": "q",
-    "ғ": "gʻ", "ҳ": "h",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "ж": "j",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "x",
+    "ц": "s",
+    "ч": "ch",
+    "ш": "sh",
+    "ъ": "ʼ",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "ё": "yo",
+    "ў": "oʻ",
+    "қ": "q",
+    "ғ": "gʻ",
+    "ҳ": "h",
 }
 _UZ_LATN_TO_CYRL = [
-    ("sh", "ш"), ("ch", "ч"), ("yo", "ё"), ("yu", "ю"), ("ya", "я"), ("ye", "е"),
-    ("oʻ", "ў"), ("gʻ", "ғ"), ("ʼ", "ъ"),
-    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("j", "ж"),
-    ("z", "з"), ("i", "и"), ("y", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
-    ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"),
-    ("x", "х"), ("q", "қ"), ("h", "ҳ"),
+    ("sh", "ш"),
+    ("ch", "ч"),
+    ("yo", "ё"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("ye", "е"),
+    ("oʻ", "ў"),
+    ("gʻ", "ғ"),
+    ("ʼ", "ъ"),
+    ("a", "а"),
+    ("b", "б"),
+    ("v", "в"),
+    ("g", "г"),
+    ("d", "д"),
+    ("e", "е"),
+    ("j", "ж"),
+    ("z", "з"),
+    ("i", "и"),
+    ("y", "й"),
+    ("k", "к"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("o", "о"),
+    ("p", "п"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("f", "ф"),
+    ("x", "х"),
+    ("q", "қ"),
+    ("h", "ҳ"),
 ]
 _UZ_LATN_RE = re.compile("|".join(re.escape(a) for a, _ in _UZ_LATN_TO_CYRL), re.IGNORECASE)
 _UZ_LATN_MAP = dict(_UZ_LATN_TO_CYRL)
@@ -212,5 +332,3 @@ def uz_latn_to_cyrl(text: str) -> str:
         return cyrillic.upper() if latin[0].isupper() else cyrillic
 
     return _UZ_LATN_RE.sub(swap, folded)
-
-

@@ -84,7 +84,9 @@ def _person_of(hit: Hit) -> str:
     return hit.label.split(":")[1]
 
 
-def _named(ctx: _Context, person_hits: list[Hit], by_span: dict, titled: set[str]) -> list[PersonMention]:
+def _named(
+    ctx: _Context, person_hits: list[Hit], by_span: dict, titled: set[str]
+) -> list[PersonMention]:
     # First names by the word they end at (person -> start) and start at (person -> end).
     given_by_end: dict[int, dict[str, int]] = {}
     given_by_start: dict[int, dict[str, int]] = {}
@@ -102,17 +104,23 @@ def _named(ctx: _Context, person_hits: list[Hit], by_span: dict, titled: set[str
         if not surnames:
             continue
         candidates = sorted({_person_of(h) for h in surnames})
-        named = _with_first_name(ctx, candidates, start, end, given_by_end, given_by_start, patronymic_by_end)
+        named = _with_first_name(
+            ctx, candidates, start, end, given_by_end, given_by_start, patronymic_by_end
+        )
         if len(named) == 1:
             person, (first, last) = next(iter(named.items()))
-            resolved.append(_mention(ctx, person, first, last, "name", ending_of(surnames[0], ctx.words)))
+            resolved.append(
+                _mention(ctx, person, first, last, "name", ending_of(surnames[0], ctx.words))
+            )
             continue
         candidates = _plausible_alone(ctx, candidates, surnames, start, end)
         if candidates:
             pending.append((surnames[0], candidates))
 
     for hit in _parts(person_hits, "full") + _parts(person_hits, "title"):
-        resolved.append(_mention(ctx, _person_of(hit), hit.start, hit.end, "name", ending_of(hit, ctx.words)))
+        resolved.append(
+            _mention(ctx, _person_of(hit), hit.start, hit.end, "name", ending_of(hit, ctx.words))
+        )
     # A first name with the patronymic and no surname ("Шавкат Миромонович"): a form of address.
     for end, people in patronymic_by_end.items():
         for person, start in people.items():
@@ -124,9 +132,13 @@ def _named(ctx: _Context, person_hits: list[Hit], by_span: dict, titled: set[str
     # title ("Жапаров ... Президент Кыргызстана").
     named_in_full = {m.person for m in resolved} | titled
     for hit, candidates in pending:
-        chosen = candidates if len(candidates) == 1 else [c for c in candidates if c in named_in_full]
+        chosen = (
+            candidates if len(candidates) == 1 else [c for c in candidates if c in named_in_full]
+        )
         if len(chosen) == 1:
-            resolved.append(_mention(ctx, chosen[0], hit.start, hit.end, "name", ending_of(hit, ctx.words)))
+            resolved.append(
+                _mention(ctx, chosen[0], hit.start, hit.end, "name", ending_of(hit, ctx.words))
+            )
     return resolved
 
 
@@ -161,7 +173,9 @@ def _with_first_name(
     return found
 
 
-def _plausible_alone(ctx: _Context, candidates: list[str], surnames: list[Hit], start: int, end: int) -> list[str]:
+def _plausible_alone(
+    ctx: _Context, candidates: list[str], surnames: list[Hit], start: int, end: int
+) -> list[str]:
     """Candidates a bare surname can stand for."""
     people = ctx.lexicon.people
     kept = [c for c in candidates if not people[c].full_only]
@@ -223,7 +237,9 @@ def _titled(ctx: _Context, hits: list[Hit]) -> list[PersonMention]:
         for country in countries:
             person = ctx.lexicon.office_holder(country, role, ctx.day)
             if person:
-                mentions.append(_mention(ctx, person, hit.start, hit.end, "title", ending_of(hit, ctx.words)))
+                mentions.append(
+                    _mention(ctx, person, hit.start, hit.end, "title", ending_of(hit, ctx.words))
+                )
     return mentions
 
 
@@ -257,8 +273,13 @@ def _countries_after(ctx: _Context, position: int, names_at: dict, fillers: dict
     return found
 
 
-def _countries_before(ctx: _Context, position: int, countries_before: dict, fillers: dict) -> list[str]:
-    """Countries named right before a title: "Өзбекстан президенті", "Ўзбекистон ва Қозоғистон етакчилари"."""
+def _countries_before(
+    ctx: _Context, position: int, countries_before: dict, fillers: dict
+) -> list[str]:
+    """Countries named right before a title.
+
+    "Өзбекстан президенті", "Ўзбекистон ва Қозоғистон етакчилари".
+    """
     found: list[str] = []
     sentence = ctx.sentence_of[position]
     skipped = 0
@@ -266,7 +287,11 @@ def _countries_before(ctx: _Context, position: int, countries_before: dict, fill
         if position in countries_before:
             position, country = countries_before[position]
             found.append(country)
-            if position > 0 and ctx.words.keys[position - 1] in _CONJUNCTIONS and (position - 1) in countries_before:
+            if (
+                position > 0
+                and ctx.words.keys[position - 1] in _CONJUNCTIONS
+                and (position - 1) in countries_before
+            ):
                 position -= 1
                 continue
             break
@@ -289,23 +314,28 @@ def _self_references(ctx: _Context, hits: list[Hit]) -> list[PersonMention]:
             continue
         if ctx.lexicon.is_plural(ending_of(hit, ctx.words), ctx.language):
             continue
-        mentions.append(_mention(ctx, holder, hit.start, hit.end, "self", ending_of(hit, ctx.words)))
+        mentions.append(
+            _mention(ctx, holder, hit.start, hit.end, "self", ending_of(hit, ctx.words))
+        )
     return mentions
 
 
-def _mention(ctx: _Context, person: str, start: int, end: int, via: str, ending: str = "") -> PersonMention:
+def _mention(
+    ctx: _Context, person: str, start: int, end: int, via: str, ending: str = ""
+) -> PersonMention:
     a, b = ctx.words.starts[start], ctx.words.ends[end - 1]
-    return PersonMention(person, start, end, ctx.sentence_of[start], via, Span(a, b, ctx.text[a:b]), ending)
+    return PersonMention(
+        person, start, end, ctx.sentence_of[start], via, Span(a, b, ctx.text[a:b]), ending
+    )
 
 
 def _dedupe(mentions: list[PersonMention]) -> list[PersonMention]:
     """One mention per (person, overlapping span): a title next to the name is one mention."""
     out: list[PersonMention] = []
+    last_end: dict[str, int] = {}  # mentions arrive sorted by start
     for mention in mentions:
-        if any(
-            m.person == mention.person and m.start < mention.end and mention.start < m.end
-            for m in out
-        ):
+        if last_end.get(mention.person, -1) > mention.start:
             continue
         out.append(mention)
+        last_end[mention.person] = mention.end
     return out

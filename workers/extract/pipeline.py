@@ -39,7 +39,9 @@ def extract_mentions(doc: CleanDoc, version: str) -> list[EventMention]:
     text, offset = _analysis_text(doc)
     language, script = detect_language(doc.text)
     published = local_day(doc.published_at, doc.timezone)
-    analysis = _analyse(text, offset, doc, language, script, published, source_country(doc, language))
+    analysis = _analyse(
+        text, offset, doc, language, script, published, source_country(doc, language)
+    )
     sentences = analysis.sentences
     frames = build_frames(sentences)
     ctx = Context(
@@ -52,7 +54,7 @@ def extract_mentions(doc: CleanDoc, version: str) -> list[EventMention]:
     )
     mentions: list[EventMention] = []
     found = reported_event(frames, ctx)
-    reported, used = (found if found else (None, []))
+    reported, used = found if found else (None, [])
     if reported is not None:
         reported = _with_contents(reported, used, analysis, doc)
         mentions.append(reported)
@@ -69,7 +71,9 @@ def _analysis_text(doc: CleanDoc) -> tuple[str, int]:
     return prefix + doc.text, len(prefix)
 
 
-def _analyse(text: str, offset: int, doc: CleanDoc, language: str, script: str, published, country) -> Analysis:
+def _analyse(
+    text: str, offset: int, doc: CleanDoc, language: str, script: str, published, country
+) -> Analysis:
     lexicon = load_lexicon()
     words = split_words(text)
     raw = layout_module.split_sentences(text)
@@ -117,7 +121,9 @@ def _dateline(sentences: Sentences) -> DateMention | None:
     return None
 
 
-def _with_contents(mention: EventMention, used: list[Frame], analysis: Analysis, doc: CleanDoc) -> EventMention:
+def _with_contents(
+    mention: EventMention, used: list[Frame], analysis: Analysis, doc: CleanDoc
+) -> EventMention:
     """Documents, figures and topics of the article's own text, attached to its own event."""
     layout = analysis.sentences.layout
     # Documents and figures are read from the article text itself (article offsets).
@@ -131,7 +137,7 @@ def _with_contents(mention: EventMention, used: list[Frame], analysis: Analysis,
         _all_hits(analysis),
         layout.sentence_of,
         body,
-        {f.sentence for f in used if f.weight >= 2},
+        set(layout.lead),
         analysis.sentences.lexicon.topics,
     )
     words = analysis.sentences.words

@@ -11,11 +11,17 @@ from workers.extract.matcher import Hit
 MIN_MENTIONS = 2
 
 
-def topics_of(hits: list[Hit], sentence_of: tuple[int, ...], body: set[int], event_sentences: set[int], order: tuple[str, ...]) -> tuple[list[str], dict[str, int]]:
+def topics_of(
+    hits: list[Hit],
+    sentence_of: tuple[int, ...],
+    body: set[int],
+    lead: set[int],
+    order: tuple[str, ...],
+) -> tuple[list[str], dict[str, int]]:
     """Topics by how often the body names them; also the word where each is first named.
 
-    ``body`` holds the sentences of the article's own text (no headers, no sidebar);
-    ``event_sentences`` those that describe the event, where one mention is enough.
+    ``body`` holds the sentences of the article's own text (no headers, no sidebar); in the
+    headline and lead, which speak of the event itself, one mention is enough.
     """
     counts: Counter[str] = Counter()
     first_word: dict[str, int] = {}
@@ -28,7 +34,7 @@ def topics_of(hits: list[Hit], sentence_of: tuple[int, ...], body: set[int], eve
             continue
         counts[hit.value] += 1
         first_word.setdefault(hit.value, hit.start)
-        if sentence in event_sentences:
+        if sentence in lead:
             in_event.add(hit.value)
     kept = [t for t in counts if counts[t] >= MIN_MENTIONS or t in in_event]
     rank = {t: i for i, t in enumerate(order)}
