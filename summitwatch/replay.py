@@ -120,9 +120,11 @@ def is_idle(session: Session, since: datetime) -> bool:
         )
     )
     in_flight = session.scalar(select(func.count(Article.id)).where(Article.state.in_(("pending", "fetched")), Article.attempts < 5))
-    # Alerts waiting for a retry, quiet hours or a digest window are not in flight.
-    sending = session.scalar(select(func.count(Alert.id)).where(Alert.state.in_(("pending", "sending")),
-                                                                Alert.next_attempt_at <= since))
+    # Alerts being sent are in flight; pending ones only when due (those waiting for a
+    # retry, quiet hours or a digest window are not).
+    sending = session.scalar(select(func.count(Alert.id)).where(
+        or_(Alert.state == "sending",
+            (Alert.state == "pending") & (Alert.next_attempt_at <= datetime.now(timezone.utc)))))
     return not unpolled and not in_flight and not sending
 
 

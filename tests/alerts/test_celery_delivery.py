@@ -24,6 +24,11 @@ from workers.runtime import build_runtime
 pytestmark = pytest.mark.integration
 
 
+def _outbox(rt) -> list[tuple]:
+    with session_scope(rt.engine) as session:
+        return [(a.kind, a.channel, a.state, a.attempts, a.last_error) for a in session.scalars(select(Alert))]
+
+
 def _round(rt, redis_url: str, keys: list[str]) -> None:
     started = rt.clock()
     with session_scope(rt.engine) as session:
@@ -50,7 +55,7 @@ def test_seed_alerts_reach_webhook_and_mailbox_once(pg_url, redis_url, webhook, 
                 keys_sent = Counter(r.body.get(ALERT_KEY_FIELD) for r in webhook.on("/hook"))
                 assert len(keys_sent) == 2 and set(keys_sent.values()) == {1}
                 assert all(":new_event:" in key for key in keys_sent)
-                assert len(mailbox.messages) == 2
+                assert len(mailbox.messages) == 2, _outbox(rt)
                 assert any("Astana" in subject(m) or "Central Asia" in subject(m) for _, _, m in mailbox.messages)
 
                 # The same seeds again, then a re-dated feed entry: nothing new is sent.

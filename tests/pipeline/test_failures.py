@@ -223,6 +223,11 @@ class Replay:
         self.workers.append(process)
         return process
 
+    def supervise(self) -> None:
+        """Restart a worker that exited, as the deployment's restart policy does."""
+        if self.workers and self.workers[-1].poll() is not None:
+            self.start_worker()
+
     def worker_logs(self) -> str:
         return "".join(p.read_text(errors="replace") for p in sorted(self.workdir.glob("worker-*.log")))
 
@@ -260,6 +265,7 @@ class Replay:
         while time.monotonic() < deadline:
             if fault is not None and next(fault, StopIteration) is StopIteration:
                 fault = None
+            self.supervise()
             if time.monotonic() - self.last_tick >= TICK_EVERY_S:
                 self.tick()
             with session_scope(self.rt.engine) as session:
@@ -343,10 +349,10 @@ def restart_redis_mid_fetch(redis_server: PrivateRedis) -> Fault:
         while not replay.site.in_flight(path):
             yield
         redis_server.kill()
-        # Down until the worker has fetched the page: the message for the next stage, and the
-        # fetch task's own acknowledgement, have nowhere to go.
-        wait_until(lambda: replay.article_state(entry) == "fetched", timeout_s=20,
-                   what="the article to be fetched while Redis is down")
+        # Down until the fetch has ended: the message for the next stage, and the fetch
+        # task's own acknowledgement, have nowhere to go.
+        wait_until(lambda: not replay.site.in_flight(path) and replay.article_state(entry) != "pending",
+                   timeout_s=20, what="the article fetch to end while Redis is down")
         redis_server.start()
 
     return fault
