@@ -15,14 +15,14 @@ from typing import Annotated, Any, Literal
 import yaml
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from storage import queries
 from storage.db import session_scope
 from storage.models import Article, Coverage, Event, Source, as_utc
 from web.eventpage import event_detail
-from web.filters import EventFilter, matching_event_ids
+from web.filters import EventFilter, in_language, matching_event_ids
 from workers.alerts import DEFAULT_RULES_FILE, RulesError, load_rules
 from workers.records import EVENT_TYPES, STATUSES
 from workers.views import event_view
@@ -128,7 +128,7 @@ def list_articles(
     if source:
         query = query.where(Source.key == source)
     if language:
-        query = query.where(or_(Article.language == language, Article.language.startswith(f"{language}-")))
+        query = query.where(in_language(Article.language, language))
     if state:
         query = query.where(Article.state == state)
     if event_id is not None:

@@ -87,7 +87,7 @@ def _with_participant(people: list[str]):
         return false()
     # Participants are a JSON list of ids: its text holds each id in quotes, on both dialects.
     text = cast(Event.participants, String)
-    return or_(*[text.like(f'%"{_escape(person)}"%', escape="\\") for person in people])
+    return or_(*[text.contains(f'"{person}"', autoescape=True) for person in people])
 
 
 def _covered_in(language: str):
@@ -95,8 +95,13 @@ def _covered_in(language: str):
     return (
         select(Coverage.event_id)
         .join(Article, Article.id == Coverage.article_id)
-        .where(or_(Article.language == language, Article.language.like(f"{_escape(language)}-%", escape="\\")))
+        .where(in_language(Article.language, language))
     )
+
+
+def in_language(column, language: str):
+    """``language`` as written, or any of its scripts: "uz" takes in uz-Cyrl and uz-Latn."""
+    return or_(column == language, column.startswith(f"{language}-", autoescape=True))
 
 
 def ids_named(session: Session, kind: str, column: InstrumentedAttribute, wanted: str) -> list[str]:
@@ -114,10 +119,6 @@ def leader_ids(session: Session, wanted: str) -> list[str]:
 def _names(kind: str, ident: str, wanted: str) -> bool:
     wanted = wanted.strip().casefold()
     return wanted in (ident.casefold(), (display(kind, ident) or "").casefold())
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _text_matches(session: Session, ids: list[int], text: str) -> list[int]:

@@ -296,6 +296,8 @@ def _mark_near_duplicate(session: Session, article: Article, doc: CleanDoc) -> b
         .limit(2000)
     ).all()
     for other_id, _source_id, text_hash, other_sig in others:
+        if not other_sig:
+            continue  # a JSON null: processed before signatures existed
         if (text_hash and text_hash == article.text_hash) or neardup.is_near_duplicate(signature, other_sig):
             article.duplicate_of_id = other_id
             return False

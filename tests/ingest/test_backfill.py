@@ -345,6 +345,17 @@ def test_a_walk_to_another_date_starts_from_the_newest_page(site: ArchiveSite, r
     assert deeper.articles == 22 - 6 and len(article_urls(rt, source_id)) == 22
 
 
+def test_a_finished_walk_can_be_restarted_from_the_newest_page(site: ArchiveSite, rt: Runtime) -> None:
+    source_id = add_source(rt, "listing", "html_listing", f"{site.base_url}/listing", selectors=LISTING,
+                           pagination={"param": "page"})
+    walk(rt, "listing", date(2025, 11, 10))
+    _, restarted = backfill.start(rt, "listing", date(2025, 11, 10), restart=True)
+    assert (restarted.state, restarted.pages_done, restarted.cursor["page"]) == ("running", 0, 0)
+    finished = backfill.run(rt, source_id, pause=_no_pause, process=False)
+    assert site.pages_requested("/listing") == [1, 2, 1, 2]
+    assert finished.articles == 0 and len(article_urls(rt, source_id)) == 6
+
+
 def test_unknown_sources_and_undiscovered_feeds_are_refused(rt: Runtime) -> None:
     with pytest.raises(BackfillError, match="no source"):
         backfill.start(rt, "nowhere", date(2025, 1, 1))

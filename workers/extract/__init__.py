@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from workers.extract.language import detect_language, paragraph_languages
-from workers.records import CleanDoc, EventMention, Span
+from workers.records import CleanDoc, EventMention
 
 EXTRACTOR_VERSION = "rules-1"
 
@@ -100,7 +100,3 @@ def extract_json(doc: CleanDoc) -> dict[str, Any]:
         "extractor_version": EXTRACTOR_VERSION,
         "mentions": mentions,
     }
-
-
-def shift_span(span: Span, offset: int) -> Span:
-    return Span(span.start - offset, span.end - offset, span.text)

@@ -98,6 +98,7 @@ class Frame:
     plan: bool
     ministerial: bool
     speech: bool  # reported speech: "X said the summit will be held"
+    sidelines: bool  # talks on the sidelines of another event: an event of their own
 
     @property
     def in_sidebar(self) -> bool:
@@ -151,11 +152,12 @@ def _frame(doc: Sentences, index: int) -> Frame | None:
     has_format_words = any(h.label.startswith("term:format.") for h in hits)
     formats = _formats(doc, hits) if has_format_words else []
     labels = {h.label for h in hits}
-    if "term:cue.sidelines" in labels and {EVENT_KINDS[h.label] for h in event_hits} & {
-        "talks",
-        "meeting",
-    }:
-        formats = []  # talks on the sidelines of a summit are talks, not the summit
+    own_kinds = {EVENT_KINDS[h.label] for h in event_hits}
+    sidelines = "term:cue.sidelines" in labels and bool(own_kinds & {"talks", "meeting"})
+    if sidelines or "term:cue.relative_to" in labels:
+        # Talks "on the sidelines of" or "on the eve of" a summit: the summit only dates or
+        # places them.
+        formats = []
     if not event_hits and not formats:
         return None
     people = doc.people_by_sentence.get(index, [])
@@ -192,13 +194,39 @@ def _frame(doc: Sentences, index: int) -> Frame | None:
         dates=dates,
         status=status,
         status_span=status_span,
-        background="term:cue.background" in labels or _old_date(doc, dates),
+        background=_background(doc, hits, event_hits, dates),
         next_event="term:cue.next" in labels,
         plan="term:cue.invited" in labels
         and kinds <= {"visit"}
         and status not in ("held", "ongoing"),
         ministerial=_ministerial(hits) and not leaders and not heads_of_state,
         speech="term:cue.speech" in labels,
+        sidelines=sidelines,
+    )
+
+
+# How near an event word a background cue must stand to speak of that event.
+_CUE_REACH = 6
+
+
+def _background(doc: Sentences, hits: list[Hit], event_hits: list[Hit], dates) -> bool:
+    """The sentence tells of an earlier event ("the first such meeting took place in 2018").
+
+    A cue counts when it opens the sentence ("Ранее, ...") or stands next to the event word;
+    a sentence dated close to publication is about now, whatever its adverbs.
+    """
+    if _old_date(doc, dates):
+        return True
+    if dates and not _old_date(doc, dates):
+        return False
+    cues = [h for h in hits if h.label == "term:cue.background"]
+    if not cues:
+        return False
+    first_word = doc.layout.sentences[doc.layout.sentence_of[hits[0].start]].first_word
+    anchors = [h.start for h in event_hits]
+    return any(
+        cue.start - first_word <= 1 or any(abs(cue.start - a) <= _CUE_REACH for a in anchors)
+        for cue in cues
     )
 
 

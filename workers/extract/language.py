@@ -33,6 +33,7 @@ _KY_WORDS = (" менен ", " жана ", " боюнча ", " үчүн ", "ма
 _KK_LATIN = "áǵńóúūñÁǴŃÓÚŪÑ"
 _TK_LATIN = "ňýäžŇÝÄŽ"
 _SAMPLE = 4000
+_VOTE_CHARS = 6000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
 _SHORT = 60  # letters below which a paragraph inherits the article's language
 
@@ -71,7 +72,8 @@ def detect_language(text: str) -> tuple[str, str]:
     """
     votes: dict[tuple[str, str], int] = {}
     plain: list[str] = []
-    for chunk in _PARAGRAPH_BREAK.split(text):
+    # The opening paragraphs speak for the article; a long one is not read to its end.
+    for chunk in _PARAGRAPH_BREAK.split(text[:_VOTE_CHARS]):
         letters = _letters(chunk)
         if letters >= _SHORT:
             verdict = _from_letters(chunk, decide_plain=False)

@@ -120,6 +120,7 @@ class Format:
     family: str | None = None  # "pair": one body per pair of countries
     id_prefix: str | None = None
     visit_type: str | None = None
+    full_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -370,6 +371,7 @@ def _formats(data: dict[str, Any]) -> dict[str, Format]:
             family=entry.get("family"),
             id_prefix=entry.get("id_prefix"),
             visit_type=entry.get("visit_type"),
+            full_name=entry.get("full_name"),
         )
     return formats
 

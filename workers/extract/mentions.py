@@ -11,7 +11,7 @@ city), become mentions with role "mentioned".
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from workers.extract.frames import EVENT_TYPE_KINDS, Frame
@@ -82,6 +82,8 @@ def _format_family(lexicon: Lexicon, format_id: str) -> str:
 def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
     if not usable(frame):
         return False
+    if frame.sidelines and _is_summit(event, lexicon):
+        return False  # talks on the summit's sidelines are an event of their own
     if event.frames and is_phone(event.frames[0]) != is_phone(frame):
         return False
     frame_formats = {_format_family(lexicon, f.id) for f in frame.formats}
@@ -108,8 +110,19 @@ def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
     return True
 
 
+def _is_summit(event: _Event, lexicon: Lexicon) -> bool:
+    return event.format is not None and lexicon.format_kind(event.format) == "summit"
+
+
 def _format_may_join(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
-    """A summit format joins a visit only from the lead or from the visit's own sentence."""
+    """A format joins an event found without one only where the sentence says it took place.
+
+    "Учрашувда Олий давлатлараро кенгашнинг биринчи йиғилишида эришилган келишувлар..." names
+    the council, but the meeting reported is not its session. A summit format joins a visit
+    only from the lead or from the visit's own sentence.
+    """
+    if frame.status is None and "participation" not in frame.kinds and frame.weight < 3:
+        return False
     kinds = {lexicon.format_kind(f.id) for f in frame.formats}
     if "summit" in kinds and event.qualified_visit:
         return "visit" in frame.kinds
@@ -129,8 +142,11 @@ def _leaders_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
     summit = event.format is not None and lexicon.format_kind(event.format) == "summit"
     if summit:
         return True
-    # A bilateral event whose two sides are known does not take in a third leader.
-    return len(event.leaders) < 2 and len(new) == 1
+    # A bilateral event whose two sides are known takes in more people of those sides (a
+    # prime minister at the airport, the president at the talks), not a third country.
+    sides = {lexicon.person_country(p) for p in event.leaders}
+    new_sides = {lexicon.person_country(p) for p in new} - sides
+    return not new_sides or len(sides) < 2 and len(new_sides) == 1
 
 
 def _places_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
@@ -188,6 +204,31 @@ def reported_event(frames: list[Frame], ctx: Context) -> tuple[EventMention, lis
     return None
 
 
+def sideline_events(
+    frames: list[Frame], used: list[Frame], main: EventMention | None, ctx: Context
+) -> list[EventMention]:
+    """Talks held on the sidelines of the article's summit: events of their own.
+
+    They share the summit's place and day when the sentence gives neither.
+    """
+    found: list[EventMention] = []
+    used_sentences = {f.sentence for f in used}
+    for frame in frames:
+        if not frame.sidelines or frame.sentence in used_sentences or not usable(frame):
+            continue
+        event = _Event()
+        event.add(frame, ctx.lexicon)
+        mention = _assemble(event, ctx, role="reported")
+        if mention is None or mention.type != "talks":
+            continue
+        if main is not None and mention.city is None and main.city is not None:
+            mention = replace(mention, city=main.city, country=main.country)
+        if main is not None and not frame.dates and main.date_start is not None:
+            mention = replace(mention, date_start=main.date_start, date_end=main.date_end)
+        found.append(mention)
+    return found
+
+
 # --- assembling a mention ------------------------------------------------------------------
 
 
@@ -213,10 +254,11 @@ def _event_type(
         if "visit" in event.kinds:
             return ctx.lexicon.format_visit_type(event.format) or DEFAULT_VISIT_TYPE, spans
         return "council_session", spans
+    if event.kinds & {"talks", "meeting"}:
+        # "received the Prime Minister, who is in Tashkent on a visit": the event is the talks.
+        return "talks", spans
     if "visit" in event.kinds:
         return DEFAULT_VISIT_TYPE, spans
-    if event.kinds & {"talks", "meeting"}:
-        return "talks", spans
     return None, spans
 
 
@@ -304,13 +346,18 @@ def _host(event: _Event, lexicon: Lexicon) -> tuple[str | None, list[Span]]:
 def _dates(
     event: _Event, status: str | None, ctx: Context
 ) -> tuple[date | None, date | None, list[Span]]:
-    for frame in _ordered(event.frames):
-        if frame.date is not None:
-            start, end = frame.date.start, frame.date.end
-            if status == "ongoing" and ctx.published is not None and ctx.published < start:
-                # Under way now, with a later part dated ("talks tomorrow"): it began already.
-                start = ctx.published
-            return start, end, [frame.date.span]
+    dated = [f.date for f in _ordered(event.frames) if f.date is not None]
+    if dated:
+        best = dated[0]
+        for other in dated[1:]:
+            # "tomorrow" in the lead, "12–13 March" further down: the range says more.
+            if other.start <= best.start and best.end <= other.end and other != best:
+                best = other
+        start, end = best.start, best.end
+        if status == "ongoing" and ctx.published is not None and ctx.published < start:
+            # Under way now, with a later part dated ("talks tomorrow"): it began already.
+            start = ctx.published
+        return start, end, [best.span]
     if ctx.dateline is not None:
         return ctx.dateline.start, ctx.dateline.end, [ctx.dateline.span]
     if ctx.published is not None and status in ("held", "ongoing", None):

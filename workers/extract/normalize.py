@@ -184,7 +184,10 @@ def words(text: str) -> Words:
     if not spans:
         return Words((), (), (), (), ())
     starts, ends, tokens = zip(*spans, strict=True)
-    glued = (False, *(s - e == 1 and text[e] in _HYPHENS for s, e in zip(starts[1:], ends[:-1], strict=True)))
+    glued = (
+        False,
+        *(s - e == 1 and text[e] in _HYPHENS for s, e in zip(starts[1:], ends[:-1], strict=True)),
+    )
     return Words(
         starts=starts,
         ends=ends,

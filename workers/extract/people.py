@@ -206,31 +206,38 @@ def _titled(ctx: _Context, hits: list[Hit]) -> list[PersonMention]:
     titles = [h for h in hits if h.label in _TITLE_LABELS]
     if not titles:
         return []
-    # After a title only a country's name counts ("президент Узбекистана"); before it an
-    # adjective does too ("узбекский лидер"), but "президент казахстанской федерации" is not one.
-    names_at: dict[int, tuple[int, str]] = {}
-    countries_before: dict[int, tuple[int, str]] = {}
+    names_after: dict[int, tuple[int, str]] = {}  # start word -> (end word, country)
+    names_before: dict[int, tuple[int, str]] = {}  # end word -> (start word, country)
+    adjectives_before: dict[int, tuple[int, str]] = {}
     fillers_after: dict[int, int] = {}
     fillers_before: dict[int, int] = {}
     deputy_words: set[int] = set()
     for hit in hits:
         if hit.kind == "country":
-            names_at.setdefault(hit.start, (hit.end, hit.value))
-        if hit.kind in ("country", "country_adj"):
-            countries_before.setdefault(hit.end, (hit.start, hit.value))
+            names_after.setdefault(hit.start, (hit.end, hit.value))
+            names_before.setdefault(hit.end, (hit.start, hit.value))
+        elif hit.kind == "country_adj":
+            adjectives_before.setdefault(hit.end, (hit.start, hit.value))
         elif hit.label == "term:cue.republic":
             fillers_after[hit.start] = hit.end
             fillers_before[hit.end] = hit.start
         elif hit.label == "term:cue.deputy":
             deputy_words.update(range(hit.start, hit.end))
+    # Russian and English put the country after the title ("президент Узбекистана",
+    # "President of Uzbekistan") and only an adjective before it ("узбекский лидер"); Kazakh,
+    # Uzbek and the other Turkic languages put the country before ("Өзбекстан президенті").
+    if ctx.language in ("ru", "en", "other", None):
+        before = {**adjectives_before, **(names_before if ctx.language == "en" else {})}
+    else:
+        before, names_after = {**adjectives_before, **names_before}, {}
     mentions: list[PersonMention] = []
     for hit in titles:
         if _near_deputy(hit, deputy_words):
             continue
         role = _TITLE_LABELS[hit.label]
         plural = ctx.lexicon.is_plural(ending_of(hit, ctx.words), ctx.language)
-        countries = _countries_after(ctx, hit.end, names_at, fillers_after) or _countries_before(
-            ctx, hit.start, countries_before, fillers_before
+        countries = _countries_after(ctx, hit.end, names_after, fillers_after) or _countries_before(
+            ctx, hit.start, before, fillers_before
         )
         if not plural:
             countries = countries[:1]

@@ -8,12 +8,12 @@ from workers.extract import layout as layout_module
 from workers.extract.claims import find_claims
 from workers.extract.dates import find_dates
 from workers.extract.documents import find_documents
-from workers.extract.frames import Frame, Sentences, build_frames
+from workers.extract.frames import EVENT_KINDS, Sentences, build_frames
 from workers.extract.language import detect_language
-from workers.extract.layout import BODY, HEADER, TITLE, Layout
+from workers.extract.layout import BODY, HEADER, TITLE
 from workers.extract.lexicon import load_lexicon
 from workers.extract.matcher import find_hits
-from workers.extract.mentions import Context, mentioned_events, reported_event
+from workers.extract.mentions import Context, mentioned_events, reported_event, sideline_events
 from workers.extract.normalize import words as split_words
 from workers.extract.numbers import find_ordinals
 from workers.extract.people import find_people
@@ -56,8 +56,9 @@ def extract_mentions(doc: CleanDoc, version: str) -> list[EventMention]:
     found = reported_event(frames, ctx)
     reported, used = found if found else (None, [])
     if reported is not None:
-        reported = _with_contents(reported, used, analysis, doc)
+        reported = _with_contents(reported, analysis, doc)
         mentions.append(reported)
+    mentions += sideline_events(frames, used, reported, ctx)
     mentions += mentioned_events(frames, used, reported, ctx)
     return [_to_article_offsets(m, offset) for m in mentions]
 
@@ -81,21 +82,45 @@ def _analyse(
     hits = find_hits(words, sentence_of, text)
     layout = layout_module.build_layout(text, words, raw, hits, sentence_of)
     people = find_people(lexicon, words, text, hits, sentence_of, language, country, published)
-    dates = find_dates(text, doc.published_at, doc.timezone or "UTC", language)
-    ordinals = find_ordinals(text)
+    hits_by_sentence = _group(hits, lambda h: sentence_of[h.start])
+    dates_by_sentence: dict[int, list[DateMention]] = {}
+    ordinals_by_sentence: dict[int, list[tuple[int, Span]]] = {}
+    # Dates and ordinals matter only where a frame can form (and on the dateline): reading
+    # those sentences alone keeps a long article as cheap as a short one.
+    for sentence in layout.sentences:
+        found = hits_by_sentence.get(sentence.index, ())
+        eventful = any(h.label in EVENT_KINDS or h.label.startswith("term:format.") for h in found)
+        if not eventful and not (sentence.zone == HEADER and sentence.line < _DATELINE_LINES):
+            continue
+        chunk = text[sentence.start : sentence.end]
+        dates = find_dates(chunk, doc.published_at, doc.timezone or "UTC", language)
+        if dates:
+            dates_by_sentence[sentence.index] = [_moved_date(d, sentence.start) for d in dates]
+        if eventful:
+            ordinals = [(n, _moved(span, sentence.start)) for n, span in find_ordinals(chunk)]
+            if ordinals:
+                ordinals_by_sentence[sentence.index] = ordinals
     sentences = Sentences(
         lexicon=lexicon,
         text=text,
         words=words,
         layout=layout,
-        hits_by_sentence=_group(hits, lambda h: sentence_of[h.start]),
+        hits_by_sentence=hits_by_sentence,
         people_by_sentence=_group(people, lambda m: m.sentence),
-        dates_by_sentence=_group(dates, lambda d: _sentence_at(layout, d.span.start)),
-        ordinals_by_sentence=_group(ordinals, lambda o: _sentence_at(layout, o[1].start)),
+        dates_by_sentence=dates_by_sentence,
+        ordinals_by_sentence=ordinals_by_sentence,
         published=published,
         language=language,
     )
     return Analysis(text, offset, sentences, language, script)
+
+
+def _moved(span: Span, by: int) -> Span:
+    return Span(span.start + by, span.end + by, span.text)
+
+
+def _moved_date(mention: DateMention, by: int) -> DateMention:
+    return replace(mention, span=_moved(mention.span, by))
 
 
 def _group(items, key) -> dict[int, list]:
@@ -103,13 +128,6 @@ def _group(items, key) -> dict[int, list]:
     for item in items:
         groups.setdefault(key(item), []).append(item)
     return groups
-
-
-def _sentence_at(layout: Layout, offset: int) -> int:
-    from bisect import bisect_right
-
-    starts = [s.start for s in layout.sentences]
-    return max(0, bisect_right(starts, offset) - 1)
 
 
 def _dateline(sentences: Sentences) -> DateMention | None:
@@ -121,17 +139,15 @@ def _dateline(sentences: Sentences) -> DateMention | None:
     return None
 
 
-def _with_contents(
-    mention: EventMention, used: list[Frame], analysis: Analysis, doc: CleanDoc
-) -> EventMention:
+def _with_contents(mention: EventMention, analysis: Analysis, doc: CleanDoc) -> EventMention:
     """Documents, figures and topics of the article's own text, attached to its own event."""
     layout = analysis.sentences.layout
-    # Documents and figures are read from the article text itself (article offsets).
+    # Documents and figures are read from the article's own text, before any sidebar; a
+    # prefix of the article keeps their offsets.
     sidebar = None if layout.sidebar_start is None else layout.sidebar_start - analysis.offset
-    documents, count = find_documents(doc.text, analysis.language)
-    claims = find_claims(doc.text, analysis.language)
-    own_documents = [d for d in documents if sidebar is None or d.span.start < sidebar]
-    own_claims = [c for c in claims if sidebar is None or c.span.start < sidebar]
+    own_text = doc.text if sidebar is None else doc.text[:sidebar]
+    own_documents, count = find_documents(own_text, analysis.language)
+    own_claims = find_claims(own_text, analysis.language)
     body = {s.index for s in layout.sentences if s.zone in (BODY, TITLE)}
     topics, first_words = topics_of(
         _all_hits(analysis),
