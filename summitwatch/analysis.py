@@ -85,7 +85,17 @@ def run_eval(docs_path: Path, gold_path: Path) -> tuple[dict[str, Any], list[dic
                 alerted = [a.event_id for a in session.scalars(select(Alert).where(Alert.kind == "new_event"))]
         finally:
             rt.close()
-    return score(gold, predictions, alerts=alerted), predictions
+    return score(_canonical_formats(gold), _canonical_formats(predictions), alerts=alerted), predictions
+
+
+def _canonical_formats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Format names compared by what they name: "OTS" is the Organization of Turkic States,
+    and a Supreme Interstate Council's two countries may come in either order."""
+    return [
+        {**row, "events": [{**event, "format": lexicon.canonical_format_name(event.get("format"))}
+                           for event in row.get("events", [])]}
+        for row in rows
+    ]
 
 
 def _publication_order(docs: list[dict[str, Any]]) -> list[str]:

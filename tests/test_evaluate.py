@@ -402,7 +402,7 @@ LANGUAGES = {"kk", "ru", "uz-Cyrl", "uz-Latn", "en"}
 FORMATS = {
     "Consultative Meeting of the Heads of State of Central Asia",
     "Supreme Interstate Council Kazakhstan–Uzbekistan",
-    "SCO", "CIS", "Organization of Turkic States", "CICA", "Supreme Eurasian Economic Council",
+    "SCO", "CIS", "OTS", "CICA", "EAEU",
     "CSTO", "C5+1", "Central Asia + China",
 }
 # Where each source publishes from: its offset must be that zone's offset at publication time.

@@ -7,6 +7,8 @@ rest of the pipeline needs (display names, a person's country, who held an offic
 
 from __future__ import annotations
 
+import re
+
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
@@ -121,6 +123,7 @@ class Format:
     id_prefix: str | None = None
     visit_type: str | None = None
     full_name: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -372,6 +375,7 @@ def _formats(data: dict[str, Any]) -> dict[str, Format]:
             id_prefix=entry.get("id_prefix"),
             visit_type=entry.get("visit_type"),
             full_name=entry.get("full_name"),
+            aliases=tuple(entry.get("aliases", ())),
         )
     return formats
 
@@ -447,6 +451,41 @@ def person_country(person_id: str) -> str | None:
 
 def is_central_asian_leader(person_id: str, on: date | None = None) -> bool:
     return load_lexicon().is_central_asian_leader(person_id, on)
+
+
+_PAIR_NAME = re.compile(r"^(supreme interstate council)\s+(\w[\w ]*?)\s*[-–—]\s*(\w[\w ]*)$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _format_names() -> dict[str, str]:
+    """Every English name of a format, case-folded, to its display name."""
+    names: dict[str, str] = {}
+    for fmt in load_lexicon().formats.values():
+        if fmt.family == "pair":
+            continue
+        for alias in (fmt.id, fmt.name, fmt.full_name, *fmt.aliases):
+            if alias:
+                names[" ".join(alias.casefold().split())] = fmt.name
+    for alias, target in (("central asia-china", "Central Asia + China"), ("china-central asia", "Central Asia + China"),
+                          ("central asia-eu", "Central Asia + EU"), ("eu-central asia", "Central Asia + EU"),
+                          ("central asia-russia", "Central Asia + Russia"), ("russia-central asia", "Central Asia + Russia")):
+        names.setdefault(alias, target)
+    return names
+
+
+def canonical_format_name(name: str | None) -> str | None:
+    """A format's English name, however it is written (full name, abbreviation, the two
+    countries of a Supreme Interstate Council in either order), as its display name; an
+    unknown name comes back unchanged."""
+    if not name:
+        return name
+    folded = " ".join(name.replace("–", "-").replace("—", "-").casefold().split())
+    folded = re.sub(r"\s*-\s*", "-", folded).removesuffix(" summit")
+    pair = _PAIR_NAME.match(name.strip())
+    if pair:
+        first, second = sorted((pair.group(2).strip(), pair.group(3).strip()))
+        return f"Supreme Interstate Council {first}–{second}"
+    return _format_names().get(folded, name)
 
 
 def lexicon_version() -> str:
