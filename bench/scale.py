@@ -56,7 +56,8 @@ class ScaleOptions:
     workers: int = 2
     poll_interval_s: int = 60
     dispatch_interval_s: float = 10.0
-    timeout_s: float = 900.0
+    # The observation window: the run ends when every article is processed or when it closes.
+    duration_s: float = 240.0
     event_every: int = 20
     admin_database_url: str | None = None
 
@@ -190,9 +191,9 @@ def queue_depths(client: redis.Redis) -> dict[str, int]:
 
 def observe(engine: Engine, broker: redis.Redis, worker: subprocess.Popen, expected: int,
             options: ScaleOptions) -> Observations:
-    """Sample until every article reached a terminal state, or the timeout."""
+    """Sample until every article reached a terminal state, or the window closes."""
     seen = Observations(started=time.monotonic())
-    deadline = seen.started + options.timeout_s
+    deadline = seen.started + options.duration_s
     while time.monotonic() < deadline and worker.poll() is None:
         states = article_states(engine)
         terminal = sum(states.get(s, 0) for s in TERMINAL_STATES)
@@ -262,11 +263,21 @@ def _downsample(points: list[tuple[float, float]], count: int) -> list[list[floa
     return [list(points[round(k * step)]) for k in range(count)]
 
 
+def tick_counts(beat_log: Path, worker_log: Path) -> dict[str, int]:
+    """Ticks beat sent, and ticks a worker ran: a tick that waited in its queue longer than its
+    expiry (one dispatch interval) is dropped, and that round dispatches nothing."""
+    sent = beat_log.read_text(errors="replace").count("Sending due task tick")
+    ran = sum(1 for line in worker_log.read_text(errors="replace").splitlines()
+              if "workers.tasks.tick[" in line and "succeeded" in line)
+    return {"ticks_sent": sent, "ticks_run": ran}
+
+
 def summary(options: ScaleOptions, site: ScaleSite, seen: Observations, expected: int,
-            per_host_limit: int) -> dict[str, Any]:
+            per_host_limit: int, ticks: Mapping[str, int]) -> dict[str, Any]:
     ended = seen.finished or time.monotonic()
     elapsed = ended - seen.started
     terminal = sum(seen.states.get(s, 0) for s in TERMINAL_STATES)
+    rate = terminal / elapsed if elapsed else 0.0
     peaks = site.load.peak_per_host()
     leased = max((s.max_leased_per_host for s in seen.samples), default=0)
     return {
@@ -280,7 +291,11 @@ def summary(options: ScaleOptions, site: ScaleSite, seen: Observations, expected
         "articles_by_state": dict(sorted(seen.states.items())),
         "completed": seen.finished is not None,
         "elapsed_s": round(elapsed, 1),
-        "articles_per_s": round(terminal / elapsed, 1) if elapsed else None,
+        "articles_done": terminal,
+        "articles_per_s": round(rate, 2),
+        # Articles found but not yet processed, and feed items not yet found (unpolled sources).
+        "backlog_at_end": expected - terminal,
+        "drain_estimate_s": round((expected - terminal) / rate) if rate else None,
         "per_host_limit": per_host_limit,
         "max_in_flight_per_host": {"feeds": peaks.get("feed", 0), "articles": peaks.get("article", 0),
                                    "all": peaks.get("all", 0)},
@@ -289,6 +304,7 @@ def summary(options: ScaleOptions, site: ScaleSite, seen: Observations, expected
         **poll_punctuality(site.load.poll_times(), options.sources, seen.started, ended,
                            options.poll_interval_s, options.dispatch_interval_s),
         "repeated_article_fetches": site.load.repeated_article_fetches(),
+        **ticks,
         "queue_depth_max": {q: max((s.queue_depth[q] for s in seen.samples), default=0) for q in QUEUES},
         **memory_trend(seen.samples),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -322,7 +338,8 @@ def run(sources: int = 1000, items: int = 20, workers: int = 2, **overrides: Any
         broker = redis.Redis.from_url(redis_url)
         stack.callback(broker.close)
         seen = observe(rt.engine, broker, worker, expected, options)
-        return summary(options, site, seen, expected, settings.per_host_concurrency)
+        ticks = tick_counts(workdir / "beat.log", workdir / "worker.log")
+        return summary(options, site, seen, expected, settings.per_host_concurrency, ticks)
 
 
 def _admin_url(settings: Settings) -> str:
@@ -360,7 +377,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--poll-interval", type=int, default=60, dest="poll_interval_s")
     parser.add_argument("--dispatch-interval", type=float, default=10.0, dest="dispatch_interval_s")
-    parser.add_argument("--timeout", type=float, default=900.0, dest="timeout_s")
+    parser.add_argument("--duration", type=float, default=240.0, dest="duration_s")
     args = vars(parser.parse_args(argv))
     print(json.dumps(run(**args)))
 

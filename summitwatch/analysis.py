@@ -33,7 +33,7 @@ def _registry_source(key: str | None) -> dict[str, Any]:
 
     for spec in load_registry():
         if spec.key == key:
-            return {"timezone": spec.timezone, "role": spec.role}
+            return {"timezone": spec.timezone, "role": spec.role, "country": spec.country}
     return {}
 
 
@@ -43,15 +43,17 @@ def extract_file(path: Path, *, url: str | None, published_at: datetime | None, 
     known = _registry_source(source_key)
     zone = timezone or known.get("timezone", "UTC")
     role = known.get("role", "press")
+    country = known.get("country")
     url = url or path.resolve().as_uri()
     if looks_like_html(content):
         try:
-            doc = clean(content, url, timezone=zone, published_at=published_at, source_key=source_key, source_role=role)
+            doc = clean(content, url, timezone=zone, published_at=published_at, source_key=source_key,
+                        source_role=role, source_country=country)
         except NotAnArticle:
             return []
     else:
         doc = text_document(content, url, timezone=zone, published_at=published_at, source_key=source_key,
-                            source_role=role)
+                            source_role=role, source_country=country)
     return [_with_names(mention.to_json()) for mention in extract(doc)]
 
 
@@ -148,7 +150,7 @@ def _eval_source(session, doc: dict[str, Any]) -> Source:
     known = _registry_source(key)
     zone = known.get("timezone") or _zone_of(doc.get("published_at"))
     source = Source(key=key, name=key, kind="rss", url=doc.get("url") or key, host=key,
-                    role=known.get("role") or _role_of(key), timezone=zone)
+                    role=known.get("role") or _role_of(key), timezone=zone, country=known.get("country"))
     session.add(source)
     session.flush()
     return source

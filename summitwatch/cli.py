@@ -303,5 +303,13 @@ def alerts_test(channel: str) -> None:
     click.echo("sample alert sent")
 
 
+def _register_commands() -> None:
+    from summitwatch.webcli import web
+
+    main.add_command(web)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()

@@ -59,8 +59,9 @@ def _app(settings: Settings):
 
     engine = make_engine(settings.effective_database_url)
     if engine.url.get_backend_name() == "sqlite":
-        migrate(engine)
-    return create_app(settings, engine=engine)
+        migrate(engine)  # embedded mode: no migrate service runs before us
+    engine.dispose()
+    return create_app(settings)
 
 
 def dashboard_url(host: str, port: int) -> str:

@@ -17,7 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from sqlalchemy import text
 
+from storage.db import make_engine
 from summitwatch.settings import Settings
 from tests.conftest import ROOT, free_port
 from tests.pipeline.processes import BIN, service_env, stop, wait_for_log
@@ -131,12 +133,18 @@ def answers(url: str, log_path: Path, process: subprocess.Popen, timeout_s: floa
 @pytest.mark.integration
 @pytest.mark.slow
 def test_the_fleet_starts_as_compose_starts_it(pg_url, redis_url, tmp_path):
+    # Beat's first tick would come after an hour: the fleet never polls the registry's real sources.
     env = service_env(DATABASE_URL=pg_url, REDIS_URL=redis_url, SUMMITWATCH_DATA_DIR=str(tmp_path / "data"),
-                      HOSTNAME=socket.gethostname())
+                      SUMMITWATCH_DISPATCH_INTERVAL_S="3600", HOSTNAME=socket.gethostname())
     for service in ONE_SHOT:
         result = subprocess.run([str(BIN / argv(service)[0]), *argv(service)[1:]], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
         assert result.returncode == 0, f"{service}: {result.stderr[-3000:]}"
+    engine = make_engine(pg_url)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM source")).scalar_one() > 0  # `sources load` loaded them
+        connection.execute(text("UPDATE source SET disabled = TRUE"))  # and no test touches the internet
+    engine.dispose()
 
     web_port, flower_port = free_port(), free_port()
     with ExitStack() as stack:

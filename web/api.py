@@ -201,6 +201,8 @@ def get_rules(request: Request) -> RulesFile:
 @router.put("/alert-rules", response_model=RulesFile, dependencies=[Depends(require_token)],
             summary="Replace the alert rules file (validated first; needs the API token)")
 def put_rules(update: RulesUpdate, request: Request) -> RulesFile:
+    """The new rules are parsed as the workers parse them and written only when valid. Workers
+    read the file when they start: restart them to apply it."""
     path = rules_path(request)
     rules = _write_validated(path, update.content)
     return RulesFile(path=str(path), content=update.content, rules=_rules_json(rules))

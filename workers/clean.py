@@ -23,7 +23,8 @@ class NotAnArticle(ValueError):
 
 
 def clean(html: str, url: str, *, timezone: str = "UTC", published_at: datetime | None = None,
-          source_key: str | None = None, source_role: str = "press") -> CleanDoc:
+          source_key: str | None = None, source_role: str = "press",
+          source_country: str | None = None) -> CleanDoc:
     """Extract the article's main text, headline and page date.
 
     ``published_at`` from the index (feed pubDate, sitemap date) wins over the page's own
@@ -48,15 +49,17 @@ def clean(html: str, url: str, *, timezone: str = "UTC", published_at: datetime 
         timezone=timezone,
         source_key=source_key,
         source_role=source_role,
+        source_country=source_country,
     )
 
 
 def text_document(text: str, url: str, *, timezone: str = "UTC", published_at: datetime | None = None,
                   title: str | None = None, source_key: str | None = None,
-                  source_role: str = "press") -> CleanDoc:
+                  source_role: str = "press", source_country: str | None = None) -> CleanDoc:
     """A plain-text article (the seed files, gold documents given as text) as a CleanDoc."""
     return CleanDoc(url=url, text=_tidy(text), title=title, published_at=published_at,
-                    timezone=timezone, source_key=source_key, source_role=source_role)
+                    timezone=timezone, source_key=source_key, source_role=source_role,
+                    source_country=source_country)
 
 
 def _tidy(text: str) -> str:

@@ -286,10 +286,11 @@ def _clean_doc(article: Article, source: Source):
     try:
         if article.clean_text:
             doc = text_document(article.clean_text, article.url, timezone=source.timezone, published_at=published,
-                                title=article.title, source_key=source.key, source_role=source.role)
+                                title=article.title, source_key=source.key, source_role=source.role,
+                                source_country=source.country)
         else:
             doc = clean(article.html or "", article.url, timezone=source.timezone, published_at=published,
-                        source_key=source.key, source_role=source.role)
+                        source_key=source.key, source_role=source.role, source_country=source.country)
     except NotAnArticle as exc:
         article.state, article.error = "skipped", str(exc)
         return None

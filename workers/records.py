@@ -64,6 +64,8 @@ class CleanDoc:
     source_key: str | None = None
     # Official readouts (presidency, ministries) win over press on participants, dates, documents.
     source_role: str = "press"
+    # The publishing source's country: "Мемлекет басшысы" on a Kazakh source is Kazakhstan's.
+    source_country: str | None = None
 
 
 @dataclass(slots=True)

@@ -77,7 +77,8 @@ def _reprocess_article(rt: Runtime, article_id: int, rules, report: ReprocessRep
             _rebuild(session, event_id)
         published = article.published_at.replace(tzinfo=timezone.utc) if article.published_at else None
         doc = text_document(article.clean_text or "", article.url, timezone=source.timezone, published_at=published,
-                            title=article.title, source_key=source.key, source_role=source.role)
+                            title=article.title, source_key=source.key, source_role=source.role,
+                            source_country=source.country)
         high_water = session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
         apply_mentions(session, article, source, doc, extract(doc), rules, rt.env, now=rt.clock())
         article.extractor_version = EXTRACTOR_VERSION

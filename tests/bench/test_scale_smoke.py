@@ -16,12 +16,13 @@ KEYS = {
     "completed", "elapsed_s", "articles_per_s", "per_host_limit", "max_in_flight_per_host",
     "max_leased_polls_per_host", "per_host_limit_respected", "polls", "sources_never_polled",
     "poll_wait_s_max", "sources_polled_within_interval", "every_source_polled_within_interval",
-    "repeated_article_fetches", "queue_depth_max", "worker_rss_mb_peak", "memory_flat", "machine",
+    "repeated_article_fetches", "ticks_sent", "ticks_run", "queue_depth_max", "worker_rss_mb_peak",
+    "memory_flat", "machine", "backlog_at_end", "articles_done",
 }
 
 
 def test_scale_simulation_processes_every_article_and_reports_its_numbers():
-    numbers = json.loads(json.dumps(run(sources=20, items=5, workers=2, dispatch_interval_s=2.0, timeout_s=150.0,
+    numbers = json.loads(json.dumps(run(sources=20, items=5, workers=2, dispatch_interval_s=2.0, duration_s=150.0,
                                         admin_database_url=PG_ADMIN_URL)))
 
     assert KEYS <= set(numbers)
