@@ -59,9 +59,9 @@ def replay(seeds_dir: Path | None, as_json: bool, fresh: bool, all_at_once: bool
         outcome = replay_mod.replay(options, settings=settings)
         click.echo(json.dumps(outcome, ensure_ascii=False, indent=2, default=str))
         return
-    from rich.console import Console
+    from summitwatch.report import make_console
 
-    console = Console()
+    console = make_console()
     with console.status("replaying the seed coverage…") as status:
         outcome = replay_mod.replay(options, settings=settings, progress=lambda line: status.update(line))
     print_replay(outcome, console)

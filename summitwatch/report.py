@@ -8,20 +8,25 @@ from rich.console import Console
 from rich.table import Table
 
 
+def make_console() -> Console:
+    # Piped output (make demo in CI) gets a width that keeps the table readable.
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def print_replay(outcome: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     events = Table(title=f"Events ({outcome['articles']} articles replayed)", show_lines=True)
-    for column in ("#", "event", "type", "place", "dates", "status", "participants", "coverage", "figures"):
+    for column in ("#", "event", "type", "dates", "status", "participants", "coverage", "figures"):
         events.add_column(column, overflow="fold")
     for index, event in enumerate(outcome["events"]):
-        place = ", ".join(x for x in (event.get("city"), event.get("country")) if x)
         dates = event.get("date_start") or "?"
         if event.get("date_end") and event["date_end"] != event.get("date_start"):
             dates += f" – {event['date_end']}"
         coverage = "\n".join(f"{c['source']} ({c['language']})" for c in event["coverage"])
         conflicts = len(event.get("conflicts", []))
         figures = f"{len(event.get('claims', []))} claims" + (f", [bold red]{conflicts} conflict(s)[/]" if conflicts else "")
-        events.add_row(str(index), event["title"], event["type"], place, dates, event["status"],
+        events.add_row(str(index), event["title"], event["type"], dates, event["status"],
                        "\n".join(event["participants"]), coverage, figures)
     console.print(events)
     alerts = Table(title="Alerts")
@@ -39,7 +44,7 @@ def print_replay(outcome: dict[str, Any], console: Console | None = None) -> Non
 
 
 def print_sources(health: list[dict[str, Any]], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     table = Table(title="Sources")
     for column in ("key", "kind", "languages", "state", "last outcome", "items/day", "since new item", "errors"):
         table.add_column(column)
@@ -52,7 +57,7 @@ def print_sources(health: list[dict[str, Any]], console: Console | None = None) 
 
 
 def print_alerts(rows: list[dict[str, Any]], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     table = Table(title="Alert outbox")
     columns = ("id", "event_id", "kind", "channel", "state", "attempts", "created_at", "sent_at", "last_error")
     for column in columns:

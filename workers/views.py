@@ -34,13 +34,25 @@ def ordinal_en(number: int) -> str:
     return f"{number}{suffix}"
 
 
+VISIT_TYPES = {"state_visit", "official_visit", "working_visit"}
+
+
 def event_title(event: Event) -> str:
     label = TYPE_LABELS.get(event.type, event.type)
-    where = ", ".join(x for x in (display("city", event.city), display("country", event.country)) if x)
+    city, country = display("city", event.city), display("country", event.country)
+    where = ", ".join(x for x in (city, country) if x)
+    named = None
     if event.format:
         name = display("format", event.format)
-        head = f"{ordinal_en(event.ordinal)} {name}" if event.ordinal else name
-        return f"{head} ({where})" if where else head
+        named = f"{ordinal_en(event.ordinal)} {name}" if event.ordinal else name
+    if event.type in VISIT_TYPES:
+        # A visit is named by who went where; a council held during it is part of it.
+        guests = [display("person", p) for p in event.participants if lexicon.person_country(p) != event.country]
+        head = f"{label}: {' and '.join(guests)} to {country}" if guests and country else label
+        head += f" ({city})" if city and country else ""
+        return f"{head}, with the {named}" if named else head
+    if named:
+        return f"{named} ({where})" if where else named
     people = " and ".join(display("person", p) for p in event.participants[:3])
     parts = [label]
     if people:
