@@ -255,8 +255,10 @@ def bench(as_json: bool, corpus_size: int, latency_runs: int, scale: bool) -> No
         outcome = run_scale()
     else:
         from bench.pipeline import run as run_pipeline
+        from bench.resolution import run as run_resolution
 
         outcome = run_pipeline(corpus_size=corpus_size, latency_runs=latency_runs)
+        outcome["resolution_10k_events"] = run_resolution()
     click.echo(json.dumps(outcome, indent=None if as_json else 2))
 
 
