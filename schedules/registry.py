@@ -41,6 +41,7 @@ DEFAULT_QUIRKS: Mapping[str, Any] = {
 # Fetch limits a source may override (read by workers.fetch.FetchPolicy); absent by default so
 # the project settings apply.
 OPTIONAL_QUIRKS: Mapping[str, tuple[type, ...]] = {
+    "pagination": (dict,),  # archive paging for backfill: {param, start, step, max_pages} or {next_selector}
     "user_agent": (str,),
     "connect_timeout_s": (int, float),
     "read_timeout_s": (int, float),
@@ -278,6 +279,10 @@ def _quirk_problems(kind: str, quirks: Mapping[str, Any]) -> list[str]:
         problems.append("quirk url_language must map path prefixes ('/oz/') to language tags")
     if quirks.get("charset") and not _is_codec(quirks["charset"]):
         problems.append(f"quirk charset {quirks['charset']!r} is not a known encoding")
+    if isinstance(quirks.get("pagination"), dict):
+        from workers.backfill import pagination_problems  # lazy: it imports the pipeline
+
+        problems += pagination_problems(quirks["pagination"])
     return problems + _selector_problems(kind, quirks.get("selectors") or {})
 
 

@@ -169,6 +169,12 @@ def _exec_celery(args: list[str]) -> None:
     settings = _settings()
     if settings.embedded:
         raise click.ClickException("REDIS_URL is not set: workers need a broker (or use `summitwatch run`)")
+    if args[0] == "worker" and settings.metrics_port:
+        from summitwatch import metrics
+
+        # Must be set before the interpreter starts, or the prefork children's counts are
+        # invisible to the exporter in the parent.
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics.fresh_multiprocess_dir())
     os.execvp(sys.executable, [sys.executable, "-m", "celery", "-A", "workers.celery_app:app", *args])
 
 
@@ -306,9 +312,11 @@ def alerts_test(channel: str) -> None:
 
 
 def _register_commands() -> None:
+    from summitwatch.cli_backfill import backfill
     from summitwatch.webcli import web
 
     main.add_command(web)
+    main.add_command(backfill)
 
 
 _register_commands()

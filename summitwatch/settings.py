@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     fetch_timeout_s: float = Field(default=20.0, gt=0, validation_alias="SUMMITWATCH_FETCH_TIMEOUT_S")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0, validation_alias="SUMMITWATCH_MAX_BODY_BYTES")
     fixture_port: int = Field(default=8089, ge=0, le=65535, validation_alias="SUMMITWATCH_FIXTURE_PORT")
+    # Prometheus exporter port of a worker process; 0 = off.
+    metrics_port: int = Field(default=0, ge=0, le=65535, validation_alias="SUMMITWATCH_METRICS_PORT")
     web_host: str = Field(default="127.0.0.1", validation_alias="SUMMITWATCH_WEB_HOST")
     web_port: int = Field(default=8000, ge=0, le=65535, validation_alias="SUMMITWATCH_WEB_PORT")
     api_token: str = Field(default="", validation_alias="SUMMITWATCH_API_TOKEN", repr=False)

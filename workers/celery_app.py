@@ -20,7 +20,7 @@ QUEUES = ("fetch", "process", "alerts", "backfill")
 
 def make_app() -> Celery:
     settings = get_settings()
-    app = Celery("summitwatch", broker=settings.redis_url or "redis://127.0.0.1:6379/0", include=["workers.tasks"])
+    app = Celery("summitwatch", broker=settings.redis_url or "redis://127.0.0.1:6379/0", include=["workers.tasks", "workers.backfill_tasks"])
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -37,7 +37,7 @@ def make_app() -> Celery:
             "workers.tasks.fetch_article": {"queue": "fetch"},
             "workers.tasks.process_article": {"queue": "process"},
             "workers.tasks.deliver_alert": {"queue": "alerts"},
-            "workers.tasks.backfill_source": {"queue": "backfill"},
+            "workers.backfill_tasks.*": {"queue": "backfill"},
         },
         # Longer than the longest task, so Redis does not redeliver a task still running.
         broker_transport_options={"visibility_timeout": 3600},
@@ -77,12 +77,25 @@ def _unbind_task(**_kwargs) -> None:
     structlog.contextvars.clear_contextvars()
 
 
+@signals.worker_init.connect
+def _serve_metrics(**_kwargs) -> None:
+    settings = get_settings()
+    if settings.metrics_port:
+        from summitwatch import metrics
+
+        metrics.serve_metrics(settings.metrics_port, redis_url=settings.redis_url, queues=QUEUES)
+
+
 @signals.worker_process_shutdown.connect
 def _close_runtime(**_kwargs) -> None:
+    import os
+
+    from summitwatch import metrics
     from workers.runtime import process_runtime
 
     if process_runtime.cache_info().currsize:
         process_runtime().close()
+    metrics.mark_process_dead(os.getpid())
 
 
 log = get_logger(__name__)

@@ -26,6 +26,7 @@ from workers.index import IndexParseError, NotAFeed, SitemapRef, parse_index
 from workers.outcome import classify, plan_next_poll
 from workers.records import FeedItem
 from workers.runtime import Runtime
+from summitwatch import metrics
 from summitwatch.logging import get_logger
 
 log = get_logger(__name__)
@@ -70,10 +71,11 @@ def poll_source(rt: Runtime, source_id: int) -> list[int]:
         items, parse_error = _parse(result, spec)
         items = _follow_sitemap_index(fetcher, items, spec)
     outcome = classify(result, expect_feed=True, parse_error=parse_error) if result else "not_a_feed"
+    metrics.count_fetch(outcome)
     now = rt.clock()
     with session_scope(rt.engine) as session:
         source = session.get(Source, source_id)
-        new_ids = _insert_items(session, source, items, now) if outcome == "ok" else []
+        new_ids = insert_items(session, source, items, now) if outcome == "ok" else []
         _record_poll(session, source, result, outcome, parse_error, now, len(new_ids), index_url)
     log.info("source_polled", source=spec["key"], outcome=outcome, new_items=len(new_ids),
              duration_ms=round(result.duration_ms, 1) if result else None)
@@ -145,7 +147,7 @@ def _parse(result, spec: dict[str, Any]) -> tuple[list[FeedItem], str | None]:
         return [], f"parse_error: {exc}"
 
 
-def _insert_items(session: Session, source: Source, items: list[FeedItem], now: datetime) -> list[int]:
+def insert_items(session: Session, source: Source, items: list[FeedItem], now: datetime) -> list[int]:
     """Insert feed items not seen before. Identity: GUID, then canonical URL; an edited or
     re-dated entry keeps both, so it is recognised as the same item and inserts nothing."""
     rows, seen = [], set()
@@ -232,6 +234,7 @@ def fetch_article(rt: Runtime, article_id: int) -> int | None:
         url, quirks = article.url, dict(source.config or {})
     with rt.timed("fetch_article"):
         result = rt.fetcher(quirks).fetch(url, from_feed=True)
+    metrics.count_fetch(classify(result, expect_feed=False))
     with session_scope(rt.engine) as session:
         article = session.get(Article, article_id)
         article.attempts += 1
@@ -263,6 +266,7 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
         with rt.timed("clean"):
             doc = _clean_doc(article, source)
         if doc is None:
+            metrics.count_article("skipped")
             return []
         with rt.timed("extract"):
             mentions = extract(doc)
@@ -273,6 +277,7 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
         article.state = "processed"
         article.processed_at = as_utc(rt.clock())
         article.extractor_version = EXTRACTOR_VERSION
+    metrics.count_article("processed")
     log.info("article_processed", article_id=article_id, mentions=len(mentions), alerts=len(alert_ids))
     return alert_ids
 
@@ -310,7 +315,9 @@ def deliver_alert(rt: Runtime, alert_id: int) -> str:
     from workers.outbox import deliver_one
 
     with rt.timed("deliver"):
-        return deliver_one(rt.engine, alert_id, env=rt.env, now=rt.clock())
+        state = deliver_one(rt.engine, alert_id, env=rt.env, now=rt.clock())
+    metrics.count_alert(state)
+    return state
 
 
 def due_alerts(rt: Runtime, now: datetime | None = None, limit: int = 200) -> list[int]:

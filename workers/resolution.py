@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from storage import queries
 from storage.models import Alert, Article, Claim, Coverage, Event, EventMentionRow, Source, as_utc, utcnow
+from summitwatch import metrics
 from workers import claimgroups, lifecycle, neardup
 from workers.alerts import plan_alerts
 from workers.outbox import write_alerts
@@ -68,6 +69,7 @@ def apply_mention(session: Session, article: Article, source: Source, doc: Clean
     decision = _decide(session, mention, published)
     if decision.event_id is None:
         event, changed, status_before = _found_event(session, mention, source, published), set(MATERIAL_FIELDS), None
+        metrics.count_events_created()
     else:
         event = queries.live_event(session, decision.event_id)
         status_before = event.status

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from storage.db import make_engine, migrate
+from summitwatch import metrics
 from summitwatch.settings import Settings, get_settings
 
 
@@ -43,7 +44,9 @@ class Runtime:
         try:
             yield
         finally:
-            self.stage_ms.setdefault(stage, []).append((time.perf_counter() - started) * 1000.0)
+            elapsed_ms = (time.perf_counter() - started) * 1000.0
+            self.stage_ms.setdefault(stage, []).append(elapsed_ms)
+            metrics.observe_stage(stage, elapsed_ms)
 
     def fetcher(self, quirks: Mapping[str, Any]):
         from workers.fetch import Fetcher, FetchPolicy

@@ -24,9 +24,13 @@ TYPE_LABELS = {
 
 
 def display(kind: str, ident: str | None) -> str | None:
+    """The English name of a lexicon id; an id the lexicon no longer knows shows as itself."""
     if ident is None:
         return None
-    return lexicon.display_name(kind, ident) or ident
+    try:
+        return lexicon.display_name(kind, ident) or ident
+    except KeyError:
+        return ident
 
 
 def ordinal_en(number: int) -> str:
@@ -144,7 +148,8 @@ def _claims_view(session: Session, event_id: int) -> tuple[list[dict], list[dict
         {
             "group": key,
             "measure": items[0]["measure"],
-            "values": [{k: i[k] for k in ("value", "unit", "currency", "qualifier", "count", "source", "url", "sentence")} for i in items],
+            "values": [{k: i[k] for k in ("value", "unit", "currency", "qualifier", "count", "source", "url", "language", "sentence")}
+                       for i in items],
         }
         for key, items in groups.items()
     ]
