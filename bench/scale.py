@@ -60,6 +60,8 @@ class ScaleOptions:
     duration_s: float = 240.0
     event_every: int = 20
     admin_database_url: str | None = None
+    # Where the worker and beat logs go (kept); a temporary directory otherwise.
+    log_dir: Path | None = None
 
 
 @dataclass
@@ -244,12 +246,15 @@ def memory_trend(samples: list[Sample]) -> dict[str, Any]:
     warm = statistics.median(rss[len(rss) // 4: len(rss) // 2])
     end = statistics.median(rss[-max(2, len(rss) // 8):])
     growth = round(end - warm, 1)
+    warmed = [(s.at_s / 60.0, s.rss_mb) for s in samples[len(samples) // 4:] if s.rss_mb > 0]
+    slope = statistics.linear_regression(*zip(*warmed)).slope if len(warmed) >= 2 else 0.0
     return {
         "worker_rss_mb_start": rss[0],
         "worker_rss_mb_after_warmup": warm,
         "worker_rss_mb_peak": max(rss),
         "worker_rss_mb_end": end,
         "worker_rss_growth_mb": growth,
+        "worker_rss_mb_per_min_after_warmup": round(slope, 2),
         # Flat: the second half of the run grew less than 10 % (and 20 MB) over the warmed-up size.
         "memory_flat": growth <= max(20.0, 0.1 * warm),
         "worker_rss_mb_series": _downsample([(s.at_s, s.rss_mb) for s in samples], 20),
@@ -322,6 +327,8 @@ def run(sources: int = 1000, items: int = 20, workers: int = 2, **overrides: Any
     expected = sources * items
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="summitwatch-scale-")))
+        logs = Path(options.log_dir) if options.log_dir else workdir
+        logs.mkdir(parents=True, exist_ok=True)
         site = stack.enter_context(ScaleSite(sources, items, event_every=options.event_every))
         redis_url = stack.enter_context(private_redis(workdir))
         database_url = stack.enter_context(fresh_database(admin_url))
@@ -332,13 +339,13 @@ def run(sources: int = 1000, items: int = 20, workers: int = 2, **overrides: Any
         with session_scope(rt.engine) as session:
             upsert_sources(session, [spec_from_dict(e) for e in site.layout.registry_entries(options.poll_interval_s)])
         env = worker_env(database_url, redis_url, site.layout.allowed_hosts(), options, workdir)
-        worker = stack.enter_context(service(["worker", "-c", str(workers)], env, workdir / "worker.log"))
-        _wait(lambda: b"ready" in (workdir / "worker.log").read_bytes(), 120, "the worker")
-        stack.enter_context(service(["beat"], env, workdir / "beat.log"))
+        worker = stack.enter_context(service(["worker", "-c", str(workers)], env, logs / "worker.log"))
+        _wait(lambda: b"ready" in (logs / "worker.log").read_bytes(), 120, "the worker")
+        stack.enter_context(service(["beat"], env, logs / "beat.log"))
         broker = redis.Redis.from_url(redis_url)
         stack.callback(broker.close)
         seen = observe(rt.engine, broker, worker, expected, options)
-        ticks = tick_counts(workdir / "beat.log", workdir / "worker.log")
+        ticks = tick_counts(logs / "beat.log", logs / "worker.log")
         return summary(options, site, seen, expected, settings.per_host_concurrency, ticks)
 
 
@@ -378,6 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--poll-interval", type=int, default=60, dest="poll_interval_s")
     parser.add_argument("--dispatch-interval", type=float, default=10.0, dest="dispatch_interval_s")
     parser.add_argument("--duration", type=float, default=240.0, dest="duration_s")
+    parser.add_argument("--logs", type=Path, default=None, dest="log_dir", help="keep worker and beat logs here")
     args = vars(parser.parse_args(argv))
     print(json.dumps(run(**args)))
 

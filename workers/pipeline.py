@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from storage import queries
@@ -254,7 +255,26 @@ def fetch_article(rt: Runtime, article_id: int) -> int | None:
 # --- process: clean -> extract -> resolve -> persist + alert outbox ----------------------
 
 def process_article(rt: Runtime, article_id: int) -> list[int]:
-    """Clean, extract and resolve one article in one transaction; return new alert ids."""
+    """Clean, extract and resolve one article in one transaction; return new alert ids.
+
+    This is the stage's outer boundary: a database error propagates (the task retries it),
+    anything else an article can provoke is recorded on the article, which is marked failed,
+    and the pipeline goes on."""
+    try:
+        return _process_article(rt, article_id)
+    except DBAPIError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (the one boundary that records the failure)
+        log.exception("article_failed", article_id=article_id, error=repr(exc))
+        with session_scope(rt.engine) as session:
+            article = session.get(Article, article_id)
+            if article is not None:
+                article.state, article.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        metrics.count_article("failed")
+        return []
+
+
+def _process_article(rt: Runtime, article_id: int) -> list[int]:
     rules = rt.alert_rules()
     with session_scope(rt.engine) as session:
         article = session.get(Article, article_id)
