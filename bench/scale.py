@@ -233,7 +233,7 @@ def poll_punctuality(poll_times: Mapping[int, list[float]], sources: int, starte
         "poll_wait_s_max": round(max(longest, default=0.0), 1),
         "poll_wait_allowed_s": allowed,
         "sources_polled_within_interval": within,
-        "every_source_polled_within_interval": within == sources,
+        "every_source_polled_within_interval": within == sources and all(poll_times.get(n) for n in range(sources)),
     }
 
 

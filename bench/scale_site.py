@@ -140,12 +140,12 @@ def seed_paragraphs() -> tuple[str, ...]:
     return tuple(paragraphs)
 
 
-def _rng(layout: ScaleLayout, n: int, i: int) -> random.Random:
+def _rng(n: int, i: int) -> random.Random:
     return random.Random(n * 1_000_003 + i)
 
 
 def article_paragraphs(layout: ScaleLayout, n: int, i: int) -> list[str]:
-    rng = _rng(layout, n, i)
+    rng = _rng(n, i)
     pool = FILLER[layout.language(n)]
     paragraphs = [" ".join(rng.sample(pool, rng.randint(2, 4))) for _ in range(rng.randint(3, 5))]
     if (n * layout.items + i) % layout.event_every == 0:
@@ -154,7 +154,7 @@ def article_paragraphs(layout: ScaleLayout, n: int, i: int) -> list[str]:
 
 
 def article_title(layout: ScaleLayout, n: int, i: int) -> str:
-    first = _rng(layout, n, i).choice(FILLER[layout.language(n)])
+    first = _rng(n, i).choice(FILLER[layout.language(n)])
     return f"{first.split(',')[0].rstrip('.')} ({n}-{i})"
 
 

@@ -66,6 +66,24 @@ def is_near_duplicate(
     return similarity(a, b) >= threshold
 
 
+def near_duplicates(
+    signature_: Sequence[int], others: Sequence[Sequence[int] | None], threshold: float = DEFAULT_THRESHOLD
+) -> list[bool]:
+    """``is_near_duplicate(signature_, other)`` for each of ``others``, compared in one step
+    rather than pair by pair. A missing signature resembles nothing."""
+    similarities = np.zeros(len(others))
+    width = len(signature_)
+    rows = [i for i, other in enumerate(others) if other and len(other) == width]
+    own = np.asarray(signature_, dtype=np.int64)
+    if rows and width and not (own == EMPTY_SLOT).all():
+        matrix = np.asarray([others[i] for i in rows], dtype=np.int64)
+        shared = (matrix == own).sum(axis=1) / width
+        # A text without a single word resembles nothing, not even another such text.
+        shared[(matrix == EMPTY_SLOT).all(axis=1)] = 0.0
+        similarities[rows] = shared
+    return (similarities >= threshold).tolist()
+
+
 def _signatures(a: str | Sequence[int], b: str | Sequence[int]) -> tuple[list[int], list[int]]:
     """Both as signatures; a text is signed with as many permutations as the other side has."""
     if isinstance(a, str) and isinstance(b, str):

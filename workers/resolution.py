@@ -8,12 +8,13 @@ The decisions themselves are pure functions elsewhere: ``workers.resolve`` (whic
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields as dc_fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Text, case, cast, distinct, func, select, text, update
 from sqlmodel import Session
 
 from storage import queries
@@ -24,7 +25,7 @@ from workers.alerts import plan_alerts
 from workers.outbox import write_alerts
 from workers.records import CleanDoc, EventChange, EventMention
 from workers.resolve import EventSnapshot, candidate_query, resolve
-from workers.views import event_view
+from workers.views import alert_view
 
 STATE_FIELDS = tuple(f.name for f in dc_fields(lifecycle.EventState))
 MATERIAL_FIELDS = {"type", "format", "ordinal", "city", "country", "date_start", "date_end", "status",
@@ -51,8 +52,9 @@ def apply_mentions(session: Session, article: Article, source: Source, doc: Clea
         if outcome is None:
             continue
         change, event = outcome
-        view = event_view(session, event)
-        alert_ids += write_alerts(session, plan_alerts(change, view, rules, env), now=now)
+        if change.role != "reported" or not rules:
+            continue  # nothing to plan: an event seen only in passing never alerts
+        alert_ids += write_alerts(session, plan_alerts(change, alert_view(session, event), rules, env), now=now)
     return alert_ids
 
 
@@ -221,45 +223,75 @@ def _add_claims(session: Session, event: Event, article: Article, row: EventMent
     return [f"{r['measure']}: {r['value']:g} {r['unit']}" for r in rows][: len(inserted)]
 
 
+# What a figure states, apart from who states it: the fields grouping and conflicts read.
+_FIGURE = (Claim.measure, Claim.value, Claim.unit, Claim.currency, Claim.target_year, Claim.qualifier, Claim.count)
+
+
 def _regroup_claims(session: Session, event: Event) -> list[str]:
-    """Regroup every figure of the event by what it measures; return newly conflicting groups."""
+    """Regroup every figure of the event by what it measures; return newly conflicting groups.
+
+    A figure repeated by one source neither makes nor settles a conflict, and an event
+    covered for weeks collects the same figures many times over: each distinct (source,
+    figure) is grouped once, in the order its first claim was stored, and its group applied
+    to all its claims."""
     rows = session.execute(
-        select(Claim, Source.key, Coverage.independent)
+        select(Source.key, *_FIGURE, Claim.conflict_group, func.min(Claim.id))
         .join(Article, Article.id == Claim.article_id)
         .join(Source, Source.id == Article.source_id)
-        .join(Coverage, (Coverage.article_id == Claim.article_id) & (Coverage.event_id == Claim.event_id), isouter=True)
         .where(Claim.event_id == event.id)
+        .group_by(Source.key, *_FIGURE, Claim.conflict_group)
     ).all()
+    first_claim: dict[tuple, int] = {}
+    for row in rows:
+        stated = tuple(row[: 1 + len(_FIGURE)])
+        first_claim[stated] = min(first_claim.get(stated, row[-1]), row[-1])
+    stated_figures = sorted(first_claim, key=first_claim.__getitem__)
     facts = [
+        # claim_id indexes ``stated_figures``: a fact here stands for every claim of its figure.
         claimgroups.ClaimFact(
-            claim_id=claim.id, article_id=claim.article_id, source_key=source_key,
-            independent=bool(independent if independent is not None else True),
-            measure=claim.measure, value=claim.value, unit=claim.unit, currency=claim.currency,
-            target_year=claim.target_year, qualifier=claim.qualifier, count=claim.count,
+            claim_id=number, article_id=0, source_key=source_key, independent=True,
+            measure=measure, value=value, unit=unit, currency=currency,
+            target_year=target_year, qualifier=qualifier, count=count,
         )
-        for claim, source_key, independent in rows
+        for number, (source_key, measure, value, unit, currency, target_year, qualifier, count)
+        in enumerate(stated_figures)
     ]
-    before = {claim.conflict_group for claim, _, _ in rows if claim.conflict_group}
-    conflict_of: dict[int, str] = {}
+    conflict_of: dict[tuple, str] = {}
     for group in claimgroups.group_claims(facts):
         if group.conflict:
             for fact in group.facts:
-                conflict_of[fact.claim_id] = group.key
-    for claim, _, _ in rows:
-        claim.conflict_group = conflict_of.get(claim.id)
-        session.add(claim)
+                conflict_of[stated_figures[fact.claim_id]] = group.key
+    before = {row.conflict_group for row in rows if row.conflict_group}
+    for row in rows:
+        stated = tuple(row[: 1 + len(_FIGURE)])
+        if row.conflict_group != conflict_of.get(stated):
+            _set_conflict_group(session, event.id, stated, row.conflict_group, conflict_of.get(stated))
     event.has_conflict = bool(conflict_of)
     return sorted(set(conflict_of.values()) - before)
 
 
+def _set_conflict_group(session: Session, event_id: int, stated: tuple, old: str | None, new: str | None) -> None:
+    source_key, *figure = stated
+    of_source = select(Article.id).join(Source, Source.id == Article.source_id).where(Source.key == source_key)
+    session.execute(
+        update(Claim)
+        .where(Claim.event_id == event_id, Claim.article_id.in_(of_source),
+               Claim.conflict_group.is_not_distinct_from(old),
+               *(column.is_not_distinct_from(value) for column, value in zip(_FIGURE, figure, strict=True)))
+        .values(conflict_group=new)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _recount(session: Session, event: Event) -> None:
-    reported = session.execute(
-        select(Article.source_id, Coverage.independent)
+    articles, independent_sources = session.execute(
+        select(func.count(), func.count(distinct(case((Coverage.independent, Article.source_id)))))
+        .select_from(Coverage)
         .join(Article, Article.id == Coverage.article_id)
         .where(Coverage.event_id == event.id, Coverage.role == "reported")
-    ).all()
-    event.article_count = len(reported)
-    event.independent_source_count = len({source_id for source_id, independent in reported if independent})
+    ).one()
+    event.article_count = articles
+    event.independent_source_count = independent_sources
 
 
 def _merge(session: Session, survivor: Event, other_id: int) -> int | None:
@@ -292,15 +324,20 @@ def _mark_near_duplicate(session: Session, article: Article, doc: CleanDoc) -> b
     article.minhash = list(signature)
     since = as_utc(datetime.now().astimezone()) - NEAR_DUPLICATE_WINDOW
     others = session.execute(
-        select(Article.id, Article.source_id, Article.text_hash, Article.minhash)
+        # The signatures as JSON text, decoded below in one call rather than row by row.
+        select(Article.id, Article.text_hash, cast(Article.minhash, Text))
         .where(Article.id != article.id, Article.minhash.is_not(None), Article.discovered_at >= since)
         .order_by(Article.id)
         .limit(2000)
     ).all()
-    for other_id, _source_id, text_hash, other_sig in others:
+    if not others:
+        return True
+    signatures = json.loads("[" + ",".join(raw for _, _, raw in others) + "]")
+    near = neardup.near_duplicates(signature, signatures)
+    for (other_id, text_hash, _), other_sig, is_near in zip(others, signatures, near, strict=True):
         if not other_sig:
             continue  # a JSON null: processed before signatures existed
-        if (text_hash and text_hash == article.text_hash) or neardup.is_near_duplicate(signature, other_sig):
+        if (text_hash and text_hash == article.text_hash) or is_near:
             article.duplicate_of_id = other_id
             return False
     return True

@@ -6,10 +6,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
-from storage import queries
-from storage.models import Event, as_utc
+from storage.models import Article, Claim, Coverage, Event, Source, as_utc
 from workers.extract import lexicon
 
 TYPE_LABELS = {
@@ -75,7 +75,7 @@ def date_range(start: date | None, end: date | None) -> str:
 
 
 def event_view(session: Session, event: Event, *, with_claims: bool = True) -> dict[str, Any]:
-    coverage = queries.event_coverage(session, event.id)
+    coverage = _coverage_rows(session, event.id)
     view = {
         "id": event.id,
         "title": event.title or event_title(event),
@@ -101,22 +101,22 @@ def event_view(session: Session, event: Event, *, with_claims: bool = True) -> d
         "status_history": list(event.status_history),
         "content_version": event.content_version,
         "has_conflict": event.has_conflict,
-        "languages": sorted({a.language for _, a, _ in coverage if a.language}),
+        "languages": sorted({row.language for row in coverage if row.language}),
         "coverage": [
             {
-                "article_id": article.id,
-                "url": article.url,
-                "source": source.key,
-                "source_name": source.name,
-                "source_role": source.role,
-                "language": article.language,
-                "published_at": _iso(article.published_at),
-                "title": article.title,
-                "role": cov.role,
-                "independent": cov.independent,
-                "fields": list(cov.fields),
+                "article_id": row.article_id,
+                "url": row.url,
+                "source": row.source,
+                "source_name": row.source_name,
+                "source_role": row.source_role,
+                "language": row.language,
+                "published_at": _iso(row.published_at),
+                "title": row.title,
+                "role": row.role,
+                "independent": row.independent,
+                "fields": list(row.fields),
             }
-            for cov, article, source in coverage
+            for row in coverage
         ],
     }
     if with_claims:
@@ -124,26 +124,62 @@ def event_view(session: Session, event: Event, *, with_claims: bool = True) -> d
     return view
 
 
-def _claims_view(session: Session, event_id: int) -> tuple[list[dict], list[dict]]:
+def alert_view(session: Session, event: Event) -> dict[str, Any]:
+    """The view alert planning reads: the event view with its conflicts but without the list
+    of every figure, which planning never looks at and which grows with each article."""
+    view = event_view(session, event, with_claims=False)
+    view["conflicts"] = _claims_view(session, event.id, conflicting_only=True)[1]
+    return view
+
+
+def _coverage_rows(session: Session, event_id: int) -> list[Any]:
+    # Columns, not whole rows: an article row carries its page and its text.
+    return list(session.execute(
+        select(Coverage.article_id, Coverage.role, Coverage.independent, Coverage.fields,
+               Article.url, Article.language, Article.published_at, Article.title,
+               Source.key.label("source"), Source.name.label("source_name"), Source.role.label("source_role"))
+        .join(Article, Article.id == Coverage.article_id)
+        .join(Source, Source.id == Article.source_id)
+        .where(Coverage.event_id == event_id)
+        .order_by(Article.published_at.is_(None), Article.published_at, Article.id)
+    ))
+
+
+def _claim_rows(session: Session, event_id: int, *, conflicting_only: bool) -> list[Any]:
+    query = (
+        select(Claim.measure, Claim.value, Claim.unit, Claim.currency, Claim.target_year, Claim.qualifier,
+               Claim.count, Claim.sentence, Claim.conflict_group, Article.url, Article.language,
+               Source.key.label("source"))
+        .join(Article, Article.id == Claim.article_id)
+        .join(Source, Source.id == Article.source_id)
+        .where(Claim.event_id == event_id)
+        .order_by(Claim.measure, Claim.id)
+    )
+    if conflicting_only:
+        query = query.where(Claim.conflict_group.is_not(None))
+    return list(session.execute(query))
+
+
+def _claims_view(session: Session, event_id: int, *, conflicting_only: bool = False) -> tuple[list[dict], list[dict]]:
     claims, groups = [], defaultdict(list)
-    for claim, article, source in queries.event_claims(session, event_id):
+    for row in _claim_rows(session, event_id, conflicting_only=conflicting_only):
         item = {
-            "measure": claim.measure,
-            "value": claim.value,
-            "unit": claim.unit,
-            "currency": claim.currency,
-            "target_year": claim.target_year,
-            "qualifier": claim.qualifier,
-            "count": claim.count,
-            "sentence": claim.sentence,
-            "source": source.key,
-            "url": article.url,
-            "language": article.language,
-            "conflict_group": claim.conflict_group,
+            "measure": row.measure,
+            "value": row.value,
+            "unit": row.unit,
+            "currency": row.currency,
+            "target_year": row.target_year,
+            "qualifier": row.qualifier,
+            "count": row.count,
+            "sentence": row.sentence,
+            "source": row.source,
+            "url": row.url,
+            "language": row.language,
+            "conflict_group": row.conflict_group,
         }
         claims.append(item)
-        if claim.conflict_group:
-            groups[claim.conflict_group].append(item)
+        if row.conflict_group:
+            groups[row.conflict_group].append(item)
     conflicts = [
         {
             "group": key,

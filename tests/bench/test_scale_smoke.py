@@ -9,7 +9,7 @@ import pytest
 from bench.scale import run
 from tests.conftest import PG_ADMIN_URL
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 KEYS = {
     "sources", "items_per_source", "hosts", "worker_processes", "articles_expected", "articles_by_state",

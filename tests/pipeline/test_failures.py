@@ -47,7 +47,7 @@ from workers.celery_app import app as worker_app
 from workers.deliver import ALERT_KEY_FIELD
 from workers.runtime import Runtime, build_runtime
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # The tick's stale age, scaled down from minutes: longer than a healthy round's fetch and
 # processing (the slow page takes ARTICLE_PAUSE_S), so only lost work is re-enqueued.
