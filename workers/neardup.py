@@ -12,6 +12,7 @@ Python's salted ``hash``.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import zlib
 from collections.abc import Callable, Sequence
@@ -73,15 +74,27 @@ def near_duplicates(
     rather than pair by pair. A missing signature resembles nothing."""
     similarities = np.zeros(len(others))
     width = len(signature_)
-    rows = [i for i, other in enumerate(others) if other and len(other) == width]
+    rows = [i for i, other in enumerate(others) if other is not None and width and len(other) == width]
     own = np.asarray(signature_, dtype=np.int64)
-    if rows and width and not (own == EMPTY_SLOT).all():
-        matrix = np.asarray([others[i] for i in rows], dtype=np.int64)
+    if rows and not (own == EMPTY_SLOT).all():
+        matrix = np.stack([np.asarray(others[i], dtype=np.int64) for i in rows])
         shared = (matrix == own).sum(axis=1) / width
         # A text without a single word resembles nothing, not even another such text.
         shared[(matrix == EMPTY_SLOT).all(axis=1)] = 0.0
         similarities[rows] = shared
     return (similarities >= threshold).tolist()
+
+
+@lru_cache(maxsize=4096)
+def stored_signature(raw: str) -> np.ndarray | None:
+    """A signature as the database stores it (JSON text), decoded: a new article is compared
+    with the same stored signatures as the one before it, so each is decoded once."""
+    values = json.loads(raw)
+    if values is None:
+        return None
+    decoded = np.asarray(values, dtype=np.int64)
+    decoded.flags.writeable = False
+    return decoded
 
 
 def _signatures(a: str | Sequence[int], b: str | Sequence[int]) -> tuple[list[int], list[int]]:

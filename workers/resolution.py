@@ -8,7 +8,6 @@ The decisions themselves are pure functions elsewhere: ``workers.resolve`` (whic
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields as dc_fields
 from datetime import date, datetime, timedelta
@@ -21,11 +20,11 @@ from storage import queries
 from storage.models import Alert, Article, Claim, Coverage, Event, EventMentionRow, Source, as_utc, utcnow
 from summitwatch import metrics
 from workers import claimgroups, lifecycle, neardup
-from workers.alerts import plan_alerts
+from workers.alerts import AlertDraft, plan_alerts
 from workers.outbox import write_alerts
 from workers.records import CleanDoc, EventChange, EventMention
 from workers.resolve import EventSnapshot, candidate_query, resolve
-from workers.views import alert_view
+from workers.views import alert_view, rule_view
 
 STATE_FIELDS = tuple(f.name for f in dc_fields(lifecycle.EventState))
 MATERIAL_FIELDS = {"type", "format", "ordinal", "city", "country", "date_start", "date_end", "status",
@@ -52,10 +51,27 @@ def apply_mentions(session: Session, article: Article, source: Source, doc: Clea
         if outcome is None:
             continue
         change, event = outcome
-        if change.role != "reported" or not rules:
-            continue  # nothing to plan: an event seen only in passing never alerts
-        alert_ids += write_alerts(session, plan_alerts(change, alert_view(session, event), rules, env), now=now)
+        alert_ids += write_alerts(session, _plan_alerts(session, change, event, rules, env), now=now)
     return alert_ids
+
+
+def _plan_alerts(session: Session, change: EventChange, event: Event, rules: Sequence[Any],
+                 env: Mapping[str, str]) -> list[AlertDraft]:
+    """The drafts of the alerts this change raises that the outbox does not hold yet.
+
+    Most changes to a known event plan only alerts already in the outbox (its ``new_event``
+    above all), so they are first planned on the view without the coverage list, which grows
+    with every article; the full view is read only when a draft is new. A rule with a digest
+    plans on the coverage itself, so it always gets the full view."""
+    if change.role != "reported" or not rules:
+        return []  # an event seen only in passing never alerts
+    if all(getattr(rule, "digest", None) is None for rule in rules):
+        drafts = plan_alerts(change, rule_view(session, event), rules, env)
+        keys = [draft.dedup_key for draft in drafts]
+        stored = set(session.scalars(select(Alert.dedup_key).where(Alert.dedup_key.in_(keys)))) if keys else set()
+        if stored.issuperset(keys):
+            return []
+    return plan_alerts(change, alert_view(session, event), rules, env)
 
 
 def apply_mention(session: Session, article: Article, source: Source, doc: CleanDoc, mention: EventMention,
@@ -324,18 +340,16 @@ def _mark_near_duplicate(session: Session, article: Article, doc: CleanDoc) -> b
     article.minhash = list(signature)
     since = as_utc(datetime.now().astimezone()) - NEAR_DUPLICATE_WINDOW
     others = session.execute(
-        # The signatures as JSON text, decoded below in one call rather than row by row.
+        # The signatures as JSON text: decoding is cached on the text (neardup.stored_signature).
         select(Article.id, Article.text_hash, cast(Article.minhash, Text))
         .where(Article.id != article.id, Article.minhash.is_not(None), Article.discovered_at >= since)
         .order_by(Article.id)
         .limit(2000)
     ).all()
-    if not others:
-        return True
-    signatures = json.loads("[" + ",".join(raw for _, _, raw in others) + "]")
+    signatures = [neardup.stored_signature(raw) for _, _, raw in others]
     near = neardup.near_duplicates(signature, signatures)
     for (other_id, text_hash, _), other_sig, is_near in zip(others, signatures, near, strict=True):
-        if not other_sig:
+        if other_sig is None or not other_sig.size:
             continue  # a JSON null: processed before signatures existed
         if (text_hash and text_hash == article.text_hash) or is_near:
             article.duplicate_of_id = other_id

@@ -76,7 +76,44 @@ def date_range(start: date | None, end: date | None) -> str:
 
 def event_view(session: Session, event: Event, *, with_claims: bool = True) -> dict[str, Any]:
     coverage = _coverage_rows(session, event.id)
-    view = {
+    view = _event_fields(event)
+    view["languages"] = sorted({row.language for row in coverage if row.language})
+    view["coverage"] = [
+        {
+            "article_id": row.article_id,
+            "url": row.url,
+            "source": row.source,
+            "source_name": row.source_name,
+            "source_role": row.source_role,
+            "language": row.language,
+            "published_at": _iso(row.published_at),
+            "title": row.title,
+            "role": row.role,
+            "independent": row.independent,
+            "fields": list(row.fields),
+        }
+        for row in coverage
+    ]
+    if with_claims:
+        view["claims"], view["conflicts"] = _claims_view(session, event.id)
+    return view
+
+
+def rule_view(session: Session, event: Event) -> dict[str, Any]:
+    """The event view without its coverage and figures: every field an alert rule matches on
+    (the coverage's languages included), read without loading the coverage itself."""
+    view = _event_fields(event)
+    languages = session.scalars(
+        select(Article.language).distinct()
+        .join(Coverage, Coverage.article_id == Article.id)
+        .where(Coverage.event_id == event.id)
+    )
+    view["languages"] = sorted({language for language in languages if language})
+    return view
+
+
+def _event_fields(event: Event) -> dict[str, Any]:
+    return {
         "id": event.id,
         "title": event.title or event_title(event),
         "type": event.type,
@@ -101,27 +138,7 @@ def event_view(session: Session, event: Event, *, with_claims: bool = True) -> d
         "status_history": list(event.status_history),
         "content_version": event.content_version,
         "has_conflict": event.has_conflict,
-        "languages": sorted({row.language for row in coverage if row.language}),
-        "coverage": [
-            {
-                "article_id": row.article_id,
-                "url": row.url,
-                "source": row.source,
-                "source_name": row.source_name,
-                "source_role": row.source_role,
-                "language": row.language,
-                "published_at": _iso(row.published_at),
-                "title": row.title,
-                "role": row.role,
-                "independent": row.independent,
-                "fields": list(row.fields),
-            }
-            for row in coverage
-        ],
     }
-    if with_claims:
-        view["claims"], view["conflicts"] = _claims_view(session, event.id)
-    return view
 
 
 def alert_view(session: Session, event: Event) -> dict[str, Any]:

@@ -22,6 +22,7 @@ measure vocabulary, and percentages with nothing to measure.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -38,6 +39,8 @@ PEOPLE = "people"
 COUNT = "count"
 
 _DIGITS = re.compile(r"\d+")
+# Sorts after every (start, end) bound that starts at the same offset.
+_AFTER_ANY_END = float("inf")
 # A count is "beside" a money value when no more than this many characters part them.
 _BESIDE = 90
 # How far after a number its counted noun may stand: a few modifiers ("совместных",
@@ -125,13 +128,54 @@ def _vocabulary() -> _Vocabulary:
 # ---------------------------------------------------------------------------- the figure
 
 
-def _masked(text: str, language: str | None) -> list[tuple[int, int]]:
-    spans = date_spans(text, language)
+def _masked(
+    text: str, language: str | None, amounts: list[Amount], bounds: tuple[tuple[int, int], ...]
+) -> list[tuple[int, int]]:
+    spans = _date_spans_near(text, language, amounts, bounds)
     # both patterns need digits: search only around them, not the whole article
     windows = windows_around([m.span() for m in _DIGITS.finditer(text)], text, 30, 30)
     for pattern in (_vocabulary().masks, _vocabulary().target_years):
         spans += [m.span() for a, b in windows for m in pattern.finditer(text, a, b)]
     return spans
+
+
+def _date_spans_near(
+    text: str, language: str | None, amounts: list[Amount], bounds: tuple[tuple[int, int], ...]
+) -> list[tuple[int, int]]:
+    """The date expressions of the stretches of text that hold an amount: only those can
+    cover one. A stretch is a sentence, joined to the next one where the period between them
+    may belong to a date ("5 мар. 2024", "2025 ж. 14 ..."), so no date expression runs
+    across its ends and reading it alone finds the same expressions as reading the article."""
+    spans: list[tuple[int, int]] = []
+    stretches = _date_stretches(text, bounds)
+    index = 0
+    for amount in amounts:
+        while index < len(stretches) and stretches[index][1] <= amount.span.start:
+            index += 1
+        if index == len(stretches):
+            break
+        a, b = stretches[index]
+        if a <= amount.span.start:
+            spans += [(a + start, a + end) for start, end in date_spans(text[a:b], language)]
+            index += 1
+    return spans
+
+
+# A date's own abbreviations ("г.", "ж.", "нояб.", "Sept.") are this short at most.
+_DATE_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,5}\.+$")
+
+
+def _date_stretches(text: str, bounds: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    stretches: list[tuple[int, int]] = []
+    joined = False
+    for start, end in bounds:
+        if joined:
+            stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
+        following = text[end : end + 1]
+        joined = following != "\n" and _DATE_ABBREVIATION.search(text, max(start, end - 8), end) is not None
+    return stretches
 
 
 def _is_year(amount: Amount) -> bool:
@@ -144,9 +188,9 @@ def _is_year(amount: Amount) -> bool:
 
 
 def _sentence_of(bounds: tuple[tuple[int, int], ...], offset: int) -> int:
-    for index, (start, end) in enumerate(bounds):
-        if start <= offset < end:
-            return index
+    index = bisect_right(bounds, (offset, _AFTER_ANY_END)) - 1
+    if index >= 0 and bounds[index][0] <= offset < bounds[index][1]:
+        return index
     return -1
 
 
@@ -208,9 +252,10 @@ def _qualifier(text: str, figure_start: int, unit_end: int) -> str | None:
 
 def _figures(text: str, language: str | None) -> list[_Figure]:
     bounds = sentence_bounds(text)
-    masked = _masked(text, language)
+    amounts = find_amounts(text)
+    masked = _masked(text, language, amounts, bounds)
     figures: list[_Figure] = []
-    for amount in find_amounts(text):
+    for amount in amounts:
         if any(a < amount.span.end and amount.span.start < b for a, b in masked):
             continue
         kind, currency, unit_end = _unit(text, amount)

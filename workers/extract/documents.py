@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from functools import lru_cache
 
 from workers.extract._grammar import document_words as words
-from workers.extract._grammar.text import SPACE, fold, sentence_bounds
+from workers.extract._grammar.text import SPACE, Cue, fold, lowered, occurs_in, sentence_bounds
 from workers.extract.numbers import find_amounts
 from workers.records import DocumentMention, Span
 
@@ -33,7 +34,9 @@ _MAX_TITLE_ATOMS = 30
 _MAX_LEFT_ATOMS = 14
 _MAX_COUNT = 500
 # Letters only Kazakh or Uzbek Cyrillic use, and Uzbek Latin spellings.
-_TURKIC = re.compile(r"[әғқңөұүһіўҳ]|\b\w+(?:ning|lari|larni|dagi)\b|\b[og]'\w", re.IGNORECASE)
+# (A letter right before the ending is a word of two letters or more ending so; written
+# without "\b\w+", which would retry every word start of the sentence.)
+_TURKIC = re.compile(r"[әғқңөұүһіўҳ]|\w(?:ning|lari|larni|dagi)\b|\b[og]'\w", re.IGNORECASE)
 # A word, a quoted name (kept whole: its dashes and spaces are the name's), or one mark.
 _ATOM = re.compile(
     r"«[^»\n]*»|“[^”\n]*”|„[^“”\n]*[“”]|\"[^\"\n]*\""
@@ -81,6 +84,11 @@ class _Patterns:
     coordinator: re.Pattern[str]
     title_adjective: re.Pattern[str]
     any_noun: re.Pattern[str]
+    # Literal beginnings of the vocabularies searched sentence by sentence.
+    head_first_cues: tuple[Cue, ...]
+    head_final_cues: tuple[Cue, ...]
+    generic_cue: Cue
+    signing_cue: Cue
 
 
 def _alternatives(forms: list[str]) -> str:
@@ -121,6 +129,37 @@ def _patterns() -> _Patterns:
         coordinator=re.compile(rf"^{_alternatives(words.COORDINATORS)}$", re.IGNORECASE),
         title_adjective=re.compile(rf"^{_alternatives(words.TITLE_ADJECTIVES)}$", re.IGNORECASE),
         any_noun=_at_start(every_noun),
+        head_first_cues=tuple(Cue.of(forms) for forms in words.HEAD_FIRST_NOUNS.values()),
+        head_final_cues=tuple(Cue.of(forms) for forms in words.HEAD_FINAL_NOUNS.values()),
+        generic_cue=Cue.of(words.GENERIC_NOUNS),
+        signing_cue=Cue.of(words.SIGNING_VERBS),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """Where the signing and document words may occur in the article (None: anywhere); the
+    lower-cased article, to look for the document nouns in the few signing sentences."""
+
+    lower: str | None
+    generic: list[int] | None
+    signing: list[int] | None
+
+    def kinds(self, cues: tuple[Cue, ...], start: int, end: int) -> list[bool]:
+        """For each kind's cue, whether a noun of that kind may stand in [start, end)."""
+        if self.lower is None:
+            return [True] * len(cues)
+        sentence = self.lower[start:end]
+        return [cue.starts is None or any(s in sentence for s in cue.starts) for cue in cues]
+
+
+def _cues(text: str) -> _Cues:
+    patterns = _patterns()
+    lower = lowered(text)
+    return _Cues(
+        lower=lower,
+        generic=patterns.generic_cue.offsets(lower),
+        signing=patterns.signing_cue.offsets(lower),
     )
 
 
@@ -135,17 +174,24 @@ class _Atom:
         return self.text in _BOUNDARY_MARKS
 
 
-def _atoms(text: str, start: int, end: int) -> list[_Atom]:
-    return [_Atom(m.start(), m.end(), m.group()) for m in _ATOM.finditer(text, start, end)]
+def _atoms(text: str, start: int, end: int, limit: int | None = None) -> list[_Atom]:
+    matches = _ATOM.finditer(text, start, end)
+    return [_Atom(m.start(), m.end(), m.group()) for m in islice(matches, limit)]
 
 
 # ------------------------------------------------------------------------ signing context
 
 
-def _signing_sentences(text: str, bounds: tuple[tuple[int, int], ...]) -> list[bool]:
+def _signing_sentences(text: str, bounds: tuple[tuple[int, int], ...], cues: _Cues) -> list[bool]:
     patterns = _patterns()
-    signs = [patterns.signing.search(text, a, b) is not None for a, b in bounds]
-    generic = [patterns.generic.search(text, a, b) is not None for a, b in bounds]
+    signs = [
+        occurs_in(cues.signing, a, b) and patterns.signing.search(text, a, b) is not None
+        for a, b in bounds
+    ]
+    generic = [
+        occurs_in(cues.generic, a, b) and patterns.generic.search(text, a, b) is not None
+        for a, b in bounds
+    ]
     return [signs[i] or (i > 0 and signs[i - 1] and generic[i - 1]) for i in range(len(bounds))]
 
 
@@ -199,7 +245,8 @@ def _complement_end(text: str, noun_end: int, sentence_end: int) -> tuple[int, b
     """Where a head-first title ends, and whether a relative pronoun cut it short."""
     patterns = _patterns()
     end = noun_end
-    atoms = _atoms(text, noun_end, sentence_end)
+    # A title runs over at most _MAX_TITLE_ATOMS atoms; two more tell what follows it.
+    atoms = _atoms(text, noun_end, sentence_end, _MAX_TITLE_ATOMS + 2)
     for index, atom in enumerate(atoms[:_MAX_TITLE_ATOMS]):
         if atom.is_mark:
             break
@@ -220,9 +267,12 @@ def _document_follows(text: str, following: list[_Atom]) -> bool:
     return bool(following) and _patterns().any_noun.match(text, following[0].start) is not None
 
 
-def _head_first_titles(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+def _head_first_titles(text: str, start: int, end: int, cues: _Cues) -> list[tuple[str, str, int, int]]:
     titles: list[tuple[str, str, int, int]] = []
-    for kind, pattern in _patterns().head_first:
+    present = cues.kinds(_patterns().head_first_cues, start, end)
+    for (kind, pattern), may_occur in zip(_patterns().head_first, present, strict=True):
+        if not may_occur:
+            continue
         for match in pattern.finditer(text, start, end):
             if _is_list_heading(text, match.end(), end):
                 continue
@@ -282,9 +332,12 @@ def _is_head_final_noun(word: str) -> bool:
     return any(pattern.fullmatch(word) for _, pattern in _patterns().head_final)
 
 
-def _head_final_titles(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+def _head_final_titles(text: str, start: int, end: int, cues: _Cues) -> list[tuple[str, str, int, int]]:
     titles: list[tuple[str, str, int, int]] = []
-    for kind, pattern in _patterns().head_final:
+    present = cues.kinds(_patterns().head_final_cues, start, end)
+    for (kind, pattern), may_occur in zip(_patterns().head_final, present, strict=True):
+        if not may_occur:
+            continue
         for match in pattern.finditer(text, start, end):
             if _patterns().head_final_plural.match(match.group()):
                 continue
@@ -333,10 +386,13 @@ def _singular_head(kind: str, noun: str) -> str:
     )
 
 
-def _inline_list(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+def _inline_list(text: str, start: int, end: int, cues: _Cues) -> list[tuple[str, str, int, int]]:
     """Plural head-first noun, a colon, and complements split by semicolons."""
     items: list[tuple[str, str, int, int]] = []
-    for kind, pattern in _patterns().head_first:
+    present = cues.kinds(_patterns().head_first_cues, start, end)
+    for (kind, pattern), may_occur in zip(_patterns().head_first, present, strict=True):
+        if not may_occur:
+            continue
         for match in pattern.finditer(text, start, end):
             if not _is_list_heading(text, match.end(), end):
                 continue
@@ -428,7 +484,8 @@ def find_documents(
     """Documents signed or adopted in ``text``, and their stated count when there is one."""
     folded = fold(text)
     bounds = sentence_bounds(folded)
-    signing = _signing_sentences(folded, bounds)
+    cues = _cues(folded)
+    signing = _signing_sentences(folded, bounds, cues)
     found: list[tuple[str | None, str, int, int]] = []
     for heading_end in _line_list_headings(folded, bounds):
         found += _line_list(folded, heading_end)
@@ -436,9 +493,9 @@ def find_documents(
         if not signs:
             continue
         if _head_final(folded[start:end], language):
-            found += _head_final_titles(folded, start, end)
+            found += _head_final_titles(folded, start, end, cues)
         else:
-            found += _inline_list(folded, start, end) + _head_first_titles(folded, start, end)
+            found += _inline_list(folded, start, end, cues) + _head_first_titles(folded, start, end, cues)
     documents = _unique(text, folded, found)
     counts = _stated_counts(folded, bounds, signing)
     count = max(counts) if counts else None

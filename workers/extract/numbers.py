@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from workers.extract._grammar.numerals import (
     ENGLISH_ORDINAL_ENDINGS,
@@ -34,7 +35,7 @@ from workers.extract._grammar.numerals import (
     SCALE_LABELS,
     UNIT,
 )
-from workers.extract._grammar.text import DASH, SPACE, fold, trie_alternation
+from workers.extract._grammar.text import DASH, SPACE, fold, lowered, trie_alternation
 from workers.extract.dates import is_month_word
 from workers.records import Span
 
@@ -75,8 +76,8 @@ class Amount:
         return float(self.value).is_integer()
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    # A tuple, not a dataclass: an article yields thousands and each is built in a loop.
     start: int
     end: int
     kind: str | None  # None: any other word
@@ -199,18 +200,23 @@ def find_ordinals(text: str) -> list[tuple[int, Span]]:
 _CONNECT_WORDS = ("and", "и", "с", "ва", "va")
 
 
-@lru_cache(maxsize=1)
-def _amount_token() -> re.Pattern[str]:
-    # Only words that start like a number word are tokens; any other word between two
-    # tokens keeps them apart (see _adjacent).
-    starts = trie_alternation([*NUMBER_WORDS, *_CONNECT_WORDS, "a", "an"])
+@lru_cache(maxsize=2)
+def _amount_token(lower_case: bool = False) -> re.Pattern[str]:
+    """The token pattern; ``lower_case``: the same, to run on lower-cased text without the
+    (much slower) case-insensitive matching."""
+    # Only words that start like a number word, and the joining words themselves, are
+    # tokens; any other word between two tokens keeps them apart (see _adjacent), which is
+    # all a token for it would do.
+    starts = trie_alternation(list(NUMBER_WORDS))
+    joiners = trie_alternation([*_CONNECT_WORDS, "a", "an"])
     return re.compile(
         r"(?P<num>(?<![\w.,/:])"
         r"(?:\d{1,3}(?:(?:[ \u00a0\u202f\u2009]|[,.])\d{3}(?!\d))+|\d+)(?:[.,]\d+)?)"
         r"(?:(?P<glued>bn|mn|mln|mlrd|m|b|k)(?![\w])|" + DASH + r"(?P<suffix>[^\W\d_]+)"
         r"|(?P<eng>st|nd|rd|th)(?![\w]))?"
-        rf"|(?<![\w'])(?P<word>(?:{starts})[^\W\d_]*(?:'[^\W\d_]+)*)",
-        re.IGNORECASE,
+        rf"|(?<![\w'])(?P<word>(?:{starts})[^\W\d_]*(?:'[^\W\d_]+)*"
+        rf"|(?:{joiners})(?![^\W\d_]|'[^\W\d_]))",
+        0 if lower_case else re.IGNORECASE,
     )
 
 
@@ -227,36 +233,39 @@ def _number_word(word: str) -> tuple[str, float] | None:
     return None
 
 
-def _word_tokens(match: re.Match[str]) -> list[_Token]:
-    word = match.group("word")
-    start = match.start()
+@lru_cache(maxsize=8192)
+def _word_kind(word: str) -> tuple[str, float, str] | None:
+    """(kind, value, casefolded word) of a word token; None for any other word."""
     key = word.casefold()
     if key in ("a", "an"):
-        return [_Token(start, match.end(), _A, 1.0, word, key)]
+        return _A, 1.0, key
     if key in _CONNECT_WORDS:
-        return [_Token(start, match.end(), _CONNECT, 0.0, word, key)]
+        return _CONNECT, 0.0, key
     found = _number_word(word)
     if found is None:
-        return [_Token(start, match.end(), None, raw=word)]
+        return None
     kind, value = found
-    return [_Token(start, match.end(), kind, value, word, key)]
+    return kind, value, key
 
 
 def _digit_tokens(match: re.Match[str]) -> list[_Token]:
+    # Digits that are not an amount ("2nd", "6-шы", "1-ГЭС") give no token: like any other
+    # word, they only keep their neighbours apart.
     if match.group("eng"):
-        return [_Token(match.start(), match.end(), None, raw=match.group())]
+        return []
     suffix = match.group("suffix")
     if suffix is not None:
         ending = suffix.casefold()
         if ending in ORDINAL_ENDINGS or ending not in NUMBER_ENDINGS:
             # "6-шы" is an ordinal; "1-ГЭС" a designation
-            return [_Token(match.start(), match.end(), None, raw=match.group())]
+            return []
     raw = match.group("num")
     tokens = [_Token(match.start(), match.end("num"), _NUMBER, 0.0, raw)]
     glued = match.group("glued")
     if glued:
+        scale = glued.lower()  # "$1.5BN" as "$1.5bn"
         tokens.append(
-            _Token(match.start("glued"), match.end(), SCALE, GLUED_SCALES[glued], glued, glued)
+            _Token(match.start("glued"), match.end(), SCALE, GLUED_SCALES[scale], glued, scale)
         )
     elif suffix is not None:
         tokens[0] = _Token(match.start(), match.end(), _NUMBER, 0.0, raw)
@@ -264,9 +273,19 @@ def _digit_tokens(match: re.Match[str]) -> list[_Token]:
 
 
 def _tokens(text: str) -> list[_Token]:
+    """The number tokens of ``text``: digits, number words and the words that join them.
+    Other words give none; the text between two tokens tells whether they are adjacent."""
+    lower = lowered(text)
+    matches = _amount_token(True).finditer(lower) if lower is not None else _amount_token().finditer(text)
     tokens: list[_Token] = []
-    for match in _amount_token().finditer(text):
-        tokens += _digit_tokens(match) if match.group("num") else _word_tokens(match)
+    for match in matches:
+        word = match.group("word")
+        if word is None:
+            tokens += _digit_tokens(match)
+            continue
+        kind = _word_kind(word)
+        if kind is not None:
+            tokens.append(_Token(match.start(), match.end(), kind[0], kind[1], word, kind[2]))
     return tokens
 
 

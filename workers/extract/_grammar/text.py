@@ -8,6 +8,9 @@ instead of lower-casing (``str.lower`` may change a string's length).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Horizontal space only: a date or a figure never continues across a line break.
@@ -138,3 +141,88 @@ def windows_around(
         else:
             windows.append((start, end))
     return windows
+
+
+# --- literal cues: which sentences a vocabulary can match at all ----------------------------
+
+# Letters that make case-insensitive matching more than comparing lower case: "İ", whose
+# lower case is two characters, and those ``re`` also equates with a letter of the region's
+# alphabets (ı with i, ſ with s, the old Cyrillic forms ᲀ-ᲆ with в д о с т ъ).
+_CASE_TRAPS = "\u0130\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86"
+_CASE_TRAP = re.compile(f"[{_CASE_TRAPS}]")
+_METACHARACTERS = frozenset("\\.^$*+?{}[]|()")
+_OPTIONAL = frozenset("*?{")
+
+
+def lowered(text: str) -> str | None:
+    """``text`` in lower case with the same offsets, when matching it case-insensitively is
+    comparing lower case letters; None when a letter of ``_CASE_TRAPS`` makes it more."""
+    if _CASE_TRAP.search(text):
+        return None
+    return text.lower()
+
+
+def literal_start(fragment: str) -> str:
+    """The text every match of a regular expression fragment begins with, in lower case
+    ("подписа" for ``подписа(?:л|ли)``, "" when it begins with a group, a class or a choice)."""
+    depth, escaped = 0, False
+    for char in fragment:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return ""  # a choice at the top: no start shared by all its matches
+    start = []
+    for index, char in enumerate(fragment):
+        if char in _METACHARACTERS:
+            if char in _OPTIONAL and start:
+                start.pop()  # the letter before "?", "*" or "{0,..}" may be absent
+            break
+        start.append(char)
+    prefix = "".join(start).lower()
+    return "" if any(c in _CASE_TRAPS for c in prefix) else prefix
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """The literal beginnings of a vocabulary's alternatives. A stretch of text where none of
+    them occurs cannot hold a match of the vocabulary, so the (slower) pattern need not run
+    there; ``starts`` is None when some alternative has no literal beginning."""
+
+    starts: tuple[str, ...] | None
+
+    @classmethod
+    def of(cls, fragments: Iterable[str]) -> Cue:
+        starts = [literal_start(fold(f)) for f in fragments]
+        if not all(starts):
+            return cls(None)
+        # A beginning that extends another adds no occurrence the shorter one lacks.
+        unique = sorted(set(starts))
+        kept = [s for s in unique if not any(s != t and s.startswith(t) for t in unique)]
+        return cls(tuple(kept))
+
+    def offsets(self, lower: str | None) -> list[int] | None:
+        """Where the beginnings occur in the lower-cased text (sorted); None: anywhere."""
+        if self.starts is None or lower is None:
+            return None
+        found: list[int] = []
+        for start in self.starts:
+            at = lower.find(start)
+            while at >= 0:
+                found.append(at)
+                at = lower.find(start, at + 1)
+        found.sort()
+        return found
+
+
+def occurs_in(offsets: list[int] | None, start: int, end: int) -> bool:
+    """Whether a cue occurs in [start, end); True when its offsets are unknown."""
+    if offsets is None:
+        return True
+    index = bisect_left(offsets, start)
+    return index < len(offsets) and offsets[index] < end
