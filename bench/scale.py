@@ -45,7 +45,7 @@ from workers.runtime import build_runtime, utc_now
 BIN = Path(sys.executable).parent
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TERMINAL_STATES = ("processed", "skipped", "failed")
-QUEUES = ("fetch", "process", "alerts")
+QUEUES = ("dispatch", "fetch", "process", "alerts")
 SAMPLE_EVERY_S = 2.0
 
 
@@ -243,8 +243,8 @@ def memory_trend(samples: list[Sample]) -> dict[str, Any]:
     if len(rss) < 4:
         return {"worker_rss_mb_start": rss[0] if rss else None, "worker_rss_mb_peak": max(rss, default=None),
                 "worker_rss_mb_end": rss[-1] if rss else None, "worker_rss_growth_mb": None, "memory_flat": None}
-    warm = statistics.median(rss[len(rss) // 4: len(rss) // 2])
-    end = statistics.median(rss[-max(2, len(rss) // 8):])
+    warm = round(statistics.median(rss[len(rss) // 4: len(rss) // 2]), 1)
+    end = round(statistics.median(rss[-max(2, len(rss) // 8):]), 1)
     growth = round(end - warm, 1)
     warmed = [(s.at_s / 60.0, s.rss_mb) for s in samples[len(samples) // 4:] if s.rss_mb > 0]
     slope = statistics.linear_regression(*zip(*warmed)).slope if len(warmed) >= 2 else 0.0

@@ -14,6 +14,6 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "tick": {
             "task": "workers.tasks.tick",
             "schedule": settings.dispatch_interval_s,
-            "options": {"queue": "fetch", "expires": settings.dispatch_interval_s},
+            "options": {"queue": "dispatch", "expires": settings.dispatch_interval_s},
         }
     }

@@ -147,7 +147,7 @@ def run(interval: float | None) -> None:
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.option("--queues", "-Q", default="fetch,process,alerts,backfill")
+@click.option("--queues", "-Q", default="dispatch,fetch,process,alerts,backfill")
 @click.option("--concurrency", "-c", type=int, default=2)
 @click.pass_context
 def worker(ctx: click.Context, queues: str, concurrency: int) -> None:
@@ -253,12 +253,16 @@ def reprocess(batch: int, max_batches: int | None) -> None:
 @click.option("--corpus", "corpus_size", type=int, default=500, show_default=True, help="Generated article pages.")
 @click.option("--latency-runs", type=int, default=5, show_default=True, help="Seed replays timed for alert latency.")
 @click.option("--scale", is_flag=True, help="The scale simulation on Celery, Redis and PostgreSQL instead.")
-def bench(as_json: bool, corpus_size: int, latency_runs: int, scale: bool) -> None:
+@click.option("--sources", type=int, default=1000, show_default=True, help="--scale: simulated sources.")
+@click.option("--items", type=int, default=20, show_default=True, help="--scale: items per source.")
+@click.option("--workers", type=int, default=2, show_default=True, help="--scale: worker processes.")
+def bench(as_json: bool, corpus_size: int, latency_runs: int, scale: bool, sources: int, items: int,
+          workers: int) -> None:
     """Measure the pipeline against the fixture site and print the numbers."""
     if scale:
         from bench.scale import run as run_scale
 
-        outcome = run_scale()
+        outcome = run_scale(sources=sources, items=items, workers=workers)
     else:
         from bench.pipeline import run as run_pipeline
         from bench.resolution import run as run_resolution

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Hosts (host or host:port) that may resolve to loopback/private addresses: the fixture site.
     allow_private_hosts: str = Field(default="", validation_alias="SUMMITWATCH_ALLOW_PRIVATE_HOSTS")
     dispatch_interval_s: float = Field(default=30.0, gt=0, validation_alias="SUMMITWATCH_DISPATCH_INTERVAL_S")
+    # An article still waiting for its next stage this long is re-enqueued by the tick.
+    stale_after_s: float = Field(default=120.0, gt=0, validation_alias="SUMMITWATCH_STALE_AFTER_S")
     per_host_concurrency: int = Field(default=2, ge=1, validation_alias="SUMMITWATCH_PER_HOST_CONCURRENCY")
     max_source_errors: int = Field(default=10, ge=1, validation_alias="SUMMITWATCH_MAX_SOURCE_ERRORS")
     fetch_timeout_s: float = Field(default=20.0, gt=0, validation_alias="SUMMITWATCH_FETCH_TIMEOUT_S")

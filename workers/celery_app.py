@@ -15,7 +15,9 @@ from schedules.beat import beat_schedule
 from summitwatch.logging import configure_logging, get_logger
 from summitwatch.settings import get_settings
 
-QUEUES = ("fetch", "process", "alerts", "backfill")
+# The tick and source polls have a queue of their own: behind a backlog of article fetches
+# they would wait past their expiry and sources would stop being polled.
+QUEUES = ("dispatch", "fetch", "process", "alerts", "backfill")
 
 
 def make_app() -> Celery:
@@ -32,8 +34,8 @@ def make_app() -> Celery:
         task_default_queue="process",
         task_queues=[Queue(name) for name in QUEUES],
         task_routes={
-            "workers.tasks.tick": {"queue": "fetch"},
-            "workers.tasks.poll_source": {"queue": "fetch"},
+            "workers.tasks.tick": {"queue": "dispatch"},
+            "workers.tasks.poll_source": {"queue": "dispatch"},
             "workers.tasks.fetch_article": {"queue": "fetch"},
             "workers.tasks.process_article": {"queue": "process"},
             "workers.tasks.deliver_alert": {"queue": "alerts"},

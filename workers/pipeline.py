@@ -47,9 +47,10 @@ def dispatch_due_sources(rt: Runtime, now: datetime | None = None) -> list[int]:
         )
 
 
-def stale_work(rt: Runtime, now: datetime | None = None, *, age: timedelta = timedelta(minutes=2)) -> list[tuple[int, str]]:
+def stale_work(rt: Runtime, now: datetime | None = None, *, age: timedelta | None = None) -> list[tuple[int, str]]:
     """Articles whose next stage was lost (worker killed before enqueueing, broker restart)."""
     now = now or rt.clock()
+    age = age if age is not None else timedelta(seconds=rt.settings.stale_after_s)
     with session_scope(rt.engine) as session:
         return queries.stale_articles(session, now - age)
 
@@ -291,7 +292,8 @@ def _process_article(rt: Runtime, article_id: int) -> list[int]:
         with rt.timed("extract"):
             mentions = extract(doc)
         with rt.timed("resolve"):
-            resolution.lock(session)
+            if mentions:
+                resolution.lock(session)
             alert_ids = resolution.apply_mentions(session, article, source, doc, mentions, rules, rt.env,
                                                   now=rt.clock())
         article.state = "processed"

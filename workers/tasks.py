@@ -24,11 +24,21 @@ def tick() -> int:
     source_ids = pipeline.dispatch_due_sources(rt)
     for source_id in source_ids:
         poll_source.delay(source_id)
+    # Lost work is re-enqueued only into an empty queue: while a backlog drains, a stale
+    # article is most likely still queued, and re-enqueueing it would duplicate messages.
+    idle = {name for name in ("fetch", "process") if _queue_depth(name) == 0}
     for article_id, state in pipeline.stale_work(rt):
-        (process_article if state == "fetched" else fetch_article).delay(article_id)
+        task, queue = (process_article, "process") if state == "fetched" else (fetch_article, "fetch")
+        if queue in idle:
+            task.delay(article_id)
     for alert_id in pipeline.due_alerts(rt):
         deliver_alert.delay(alert_id)
     return len(source_ids)
+
+
+def _queue_depth(name: str) -> int:
+    with app.connection_for_read() as connection:
+        return connection.default_channel.client.llen(name)
 
 
 @app.task(**RETRY)

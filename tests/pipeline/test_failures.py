@@ -58,8 +58,8 @@ ROUND_TIMEOUT_S = 45.0
 # Round 2 is the first article of E1: a fault there must not cost the "new event" alert.
 FAULT_ROUND = 2
 DRIVER_APPLICATION = "summitwatch-test-driver"
-DROPS_PER_ROUND = 3
-DROP_EVERY_S = 0.7
+DROPS_WHILE_PROCESSING = 3
+DROP_EVERY_S = 0.1
 
 
 # --- the fixture site, slowed down ---------------------------------------------------------
@@ -377,16 +377,21 @@ class ConnectionDropper:
         self.terminated += sum(1 for (done,) in rows if done)
 
     def fault(self, replay: Replay, entry: dict[str, Any]) -> Iterator[None]:
-        """Drop every session a few times while the round's article is fetched and processed:
-        idle pooled ones, and ones in the middle of a transaction. Spaced out, because a
-        database that drops every connection every instant lets no transaction commit."""
-        path, drops, next_drop = article_path(entry), 0, 0.0
+        """Drop every session while the round's article is fetched (the pool's idle
+        connections), then a few times while it is processed (a transaction in flight).
+        Spaced out and bounded: a database that drops every connection every instant lets no
+        transaction commit."""
+        path = article_path(entry)
         while not replay.site.in_flight(path):
             yield
-        while drops < DROPS_PER_ROUND and replay.article_state(entry) != "processed":
-            if time.monotonic() >= next_drop:
-                self.drop()
-                drops, next_drop = drops + 1, time.monotonic() + DROP_EVERY_S
+        self.drop()
+        while replay.article_state(entry) == "pending":
+            yield
+        for _ in range(DROPS_WHILE_PROCESSING):
+            if replay.article_state(entry) == "processed":
+                return
+            self.drop()
+            time.sleep(DROP_EVERY_S)
             yield
 
 
