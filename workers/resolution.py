@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Text, case, cast, distinct, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage import queries
@@ -66,7 +67,8 @@ def _plan_alerts(session: Session, change: EventChange, event: Event, rules: Seq
     if change.role != "reported" or not rules:
         return []  # an event seen only in passing never alerts
     if all(getattr(rule, "digest", None) is None for rule in rules):
-        drafts = plan_alerts(change, rule_view(session, event), rules, env)
+        with_languages = any(getattr(rule, "languages", ()) for rule in rules)
+        drafts = plan_alerts(change, rule_view(session, event, with_languages=with_languages), rules, env)
         keys = [draft.dedup_key for draft in drafts]
         stored = set(session.scalars(select(Alert.dedup_key).where(Alert.dedup_key.in_(keys)))) if keys else set()
         if stored.issuperset(keys):
@@ -195,7 +197,7 @@ def _fill_mention_row(row: EventMentionRow, mention: EventMention, event_id: int
 
 def _add_coverage(session: Session, event: Event, article: Article, row: EventMentionRow,
                   mention: EventMention, independent: bool) -> bool:
-    inserted = queries.insert_ignore(
+    inserted = _insert_new(
         session,
         Coverage,
         [{
@@ -209,7 +211,7 @@ def _add_coverage(session: Session, event: Event, article: Article, row: EventMe
         }],
         conflict=["event_id", "article_id"],
     )
-    return bool(inserted)
+    return inserted > 0
 
 
 def _add_claims(session: Session, event: Event, article: Article, row: EventMentionRow,
@@ -235,8 +237,19 @@ def _add_claims(session: Session, event: Event, article: Article, row: EventMent
         }
         for claim in mention.claims
     ]
-    inserted = queries.insert_ignore(session, Claim, rows, conflict=["article_id", "measure", "value", "span_start"])
-    return [f"{r['measure']}: {r['value']:g} {r['unit']}" for r in rows][: len(inserted)]
+    inserted = _insert_new(session, Claim, rows, conflict=["article_id", "measure", "value", "span_start"])
+    return [f"{r['measure']}: {r['value']:g} {r['unit']}" for r in rows][:inserted]
+
+
+def _insert_new(session: Session, model: type, rows: list[dict[str, Any]], *, conflict: list[str]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING; the number of rows inserted. The rows go as
+    parameter sets of one statement, so it is compiled once per process, not once per row
+    count as a multi-row VALUES clause would be."""
+    if not rows:
+        return 0
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(model).on_conflict_do_nothing(index_elements=conflict).returning(model.id)
+    return len(session.execute(statement, rows).all())
 
 
 # What a figure states, apart from who states it: the fields grouping and conflicts read.

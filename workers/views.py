@@ -99,10 +99,12 @@ def event_view(session: Session, event: Event, *, with_claims: bool = True) -> d
     return view
 
 
-def rule_view(session: Session, event: Event) -> dict[str, Any]:
+def rule_view(session: Session, event: Event, *, with_languages: bool = True) -> dict[str, Any]:
     """The event view without its coverage and figures: every field an alert rule matches on
-    (the coverage's languages included), read without loading the coverage itself."""
+    (the coverage's languages too, unless no rule asks), read without loading the coverage."""
     view = _event_fields(event)
+    if not with_languages:
+        return view
     languages = session.scalars(
         select(Article.language).distinct()
         .join(Coverage, Coverage.article_id == Article.id)

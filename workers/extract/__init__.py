@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from workers.extract.language import detect_language, paragraph_languages
 from workers.records import CleanDoc, EventMention
 
-EXTRACTOR_VERSION = "rules-1"
+EXTRACTOR_VERSION = "rules-2"
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -44,6 +44,7 @@ from workers.extract._grammar.text import (
     DASH,
     SPACE,
     fold,
+    lowered,
     sentence_at,
     trie_alternation,
     windows_around,
@@ -89,6 +90,11 @@ class _Calendar:
     month_word: re.Pattern[str]  # one month name with its endings, whole
     numeric_anchor: re.Pattern[str]
     weekday_anchor: re.Pattern[str]
+    # The anchors and idioms again, for lower-cased text: case-sensitive matching is several
+    # times faster. None where lower-casing the words would change what matches.
+    month_anchor_lower: re.Pattern[str] | None
+    weekday_anchor_lower: re.Pattern[str] | None
+    idioms_lower: re.Pattern[str] | None
     relative: MappingProxyType[
         str, MappingProxyType[str, int]
     ]  # language -> casefolded word -> offset in days
@@ -220,6 +226,30 @@ def _anchor(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])(?:{_alternation([fold(w) for w in words])})", re.IGNORECASE)
 
 
+def _lower_anchor(words: list[str]) -> re.Pattern[str] | None:
+    """``_anchor(words)`` for lower-cased text, or None when the two could match differently."""
+    folded = [fold(w) for w in words]
+    if not _case_blind(folded):
+        return None
+    return re.compile(rf"(?<![\w'])(?:{_alternation([w.lower() for w in folded])})")
+
+
+def _case_blind(words: list[str]) -> bool:
+    """Whether a case-insensitive alternation of ``words`` matches what the same alternation
+    of the lower-cased words matches in lower-cased text: no trap letters, and no word is a
+    prefix of another only once both are lower-cased (the two would then sit on different
+    branches of the case-sensitive alternation, and the shorter might win)."""
+    if any(lowered(w) is None for w in words):
+        return False
+    lower = sorted({(w.lower(), w) for w in words})
+    return all(
+        b.startswith(a) or not b_low.startswith(a_low)
+        for a_low, a in lower
+        for b_low, b in lower
+        if a_low != b_low
+    )
+
+
 def _build_weekday(table: dict[str, Any], modifiers: list[str]) -> re.Pattern[str]:
     s = SPACE
     days = _alternation([f for fs in table["days"].values() for f in fs])
@@ -288,6 +318,15 @@ def _calendar() -> _Calendar:
         numeric_anchor=re.compile(r"\d[./-]\d"),
         weekday_anchor=_anchor(
             [f for t in data["weekdays"].values() for fs in t["days"].values() for f in fs]
+        ),
+        month_anchor_lower=_lower_anchor([form for form, _ in month_by_form]),
+        weekday_anchor_lower=_lower_anchor(
+            [f for t in data["weekdays"].values() for fs in t["days"].values() for f in fs]
+        ),
+        idioms_lower=(
+            re.compile(rf"(?<![\w'])(?:{trie_alternation([fold(i).lower() for i in data['idioms']])})")
+            if _case_blind([fold(i) for i in data["idioms"]])
+            else None
         ),
         relative=MappingProxyType(relative),
         weekdays=MappingProxyType(weekdays),
@@ -399,21 +438,33 @@ def _is_conjunction(match: re.Match[str]) -> bool:
 @lru_cache(maxsize=8)
 def _relative_words(
     languages: tuple[str, ...],
-) -> tuple[re.Pattern[str], MappingProxyType[str, int]]:
+) -> tuple[re.Pattern[str], re.Pattern[str] | None, MappingProxyType[str, int]]:
+    """The relative-day words of these languages: the pattern, its twin for lower-cased text
+    (None when there can be none) and each word's offset in days."""
     offsets = {
         word: days
         for lang in languages
         for word, days in _calendar().relative.get(lang, {}).items()
     }
     pattern = re.compile(rf"(?<![\w'])(?P<w>{_alternation(list(offsets))})(?![\w'])", re.IGNORECASE)
-    return pattern, MappingProxyType(offsets)
+    lower = (
+        re.compile(rf"(?<![\w'])(?P<w>{_alternation([w.lower() for w in offsets])})(?![\w'])")
+        if _case_blind([fold(w) for w in offsets])
+        else None
+    )
+    return pattern, lower, MappingProxyType(offsets)
 
 
-def _relative_expressions(text: str, languages: tuple[str, ...]) -> list[_Expression]:
-    idiom_spans = [m.span() for m in _calendar().idioms.finditer(text)]
-    pattern, offsets = _relative_words(languages)
+def _relative_expressions(text: str, languages: tuple[str, ...], lower: str | None) -> list[_Expression]:
+    cal = _calendar()
+    pattern, lower_pattern, offsets = _relative_words(languages)
+    if lower is not None and lower_pattern is not None and cal.idioms_lower is not None:
+        idioms, matches = cal.idioms_lower.finditer(lower), lower_pattern.finditer(lower)
+    else:
+        idioms, matches = cal.idioms.finditer(text), pattern.finditer(text)
+    idiom_spans = [m.span() for m in idioms]
     found: list[_Expression] = []
-    for match in pattern.finditer(text):
+    for match in matches:
         if any(a <= match.start() < b for a, b in idiom_spans):
             continue
         days = offsets[match.group("w").casefold()]
@@ -421,9 +472,14 @@ def _relative_expressions(text: str, languages: tuple[str, ...]) -> list[_Expres
     return found
 
 
-def _weekday_expressions(text: str, languages: tuple[str, ...]) -> list[_Expression]:
+def _weekday_expressions(text: str, languages: tuple[str, ...], lower: str | None) -> list[_Expression]:
     cal = _calendar()
-    windows = windows_around([m.span() for m in cal.weekday_anchor.finditer(text)], text, 40, 20)
+    anchors = (
+        cal.weekday_anchor_lower.finditer(lower)
+        if lower is not None and cal.weekday_anchor_lower is not None
+        else cal.weekday_anchor.finditer(text)
+    )
+    windows = windows_around([m.span() for m in anchors], text, 40, 20)
     found: list[_Expression] = []
     for lang in languages:
         if lang not in cal.weekdays:
@@ -449,22 +505,28 @@ def _language_keys(language: str | None) -> tuple[str, ...]:
 def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
     """Every date expression in ``text``, longest first where two overlap."""
     folded = fold(text)
+    lower = lowered(folded)
     cal = _calendar()
-    month_windows = windows_around(
-        [m.span() for m in cal.month_anchor.finditer(folded)], folded, 45, 45
+    month_anchors = (
+        cal.month_anchor_lower.finditer(lower)
+        if lower is not None and cal.month_anchor_lower is not None
+        else cal.month_anchor.finditer(folded)
     )
+    month_windows = windows_around([m.span() for m in month_anchors], folded, 45, 45)
     numeric_windows = windows_around(
         [m.span() for m in cal.numeric_anchor.finditer(folded)], folded, 12, 12
     )
     candidates: list[tuple[int, _Expression]] = []
     for rank, (name, pattern) in enumerate(cal.patterns):
         windows = numeric_windows if name in _NUMERIC_PATTERNS else month_windows
+        if not windows:
+            continue  # most sentences name no month and write no numeric date
         for match in (m for a, b in windows for m in pattern.finditer(folded, a, b)):
             candidates += [(rank, e) for e in _expressions_from(name, match)]
     keys = _language_keys(language)
     rank = len(_calendar().patterns)
-    candidates += [(rank, e) for e in _relative_expressions(folded, keys)]
-    candidates += [(rank + 1, e) for e in _weekday_expressions(folded, keys)]
+    candidates += [(rank, e) for e in _relative_expressions(folded, keys, lower)]
+    candidates += [(rank + 1, e) for e in _weekday_expressions(folded, keys, lower)]
     candidates.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     chosen: list[_Expression] = []
     for _, expression in candidates:

@@ -63,7 +63,7 @@ BACKGROUND_AGE = timedelta(days=60)
 class Place:
     id: str
     span: Span
-    score: int  # 3 venue, 2 "in X"/locative, 1 bare
+    score: int  # 3 venue, 2 "in X"/locative, 1 bare, 0 a dateline
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +127,7 @@ class Sentences:
     ordinals_by_sentence: dict[int, list[tuple[int, Span]]]
     published: date | None
     language: str | None
+    country: str | None = None  # the source's country: whose "our country" the text says
 
 
 def build_frames(doc: Sentences) -> list[Frame]:
@@ -162,6 +163,7 @@ def _frame(doc: Sentences, index: int) -> Frame | None:
         return None
     people = doc.people_by_sentence.get(index, [])
     leaders = tuple(m for m in people if doc.lexicon.people[m.person].is_leader(doc.published))
+    leaders = _present(leaders, [h for h in hits if h.label == "term:cue.absent"])
     kinds = frozenset(EVENT_KINDS[h.label] for h in event_hits)
     visit_type, visit_span = _visit_type(doc, hits, event_hits)
     ordinal, ordinal_span = _ordinal(doc, index, hits, formats)
@@ -205,6 +207,16 @@ def _frame(doc: Sentences, index: int) -> Frame | None:
     )
 
 
+def _present(leaders: tuple[PersonMention, ...], absences: list[Hit]) -> tuple[PersonMention, ...]:
+    """Leaders but the one each "did not attend" speaks of: the nearest named before it."""
+    absent = set()
+    for cue in absences:
+        before = [m for m in leaders if m.end <= cue.start]
+        if before:
+            absent.add(max(before, key=lambda m: m.end).person)
+    return tuple(m for m in leaders if m.person not in absent)
+
+
 # How near an event word a background cue must stand to speak of that event.
 _CUE_REACH = 6
 
@@ -217,17 +229,23 @@ def _background(doc: Sentences, hits: list[Hit], event_hits: list[Hit], dates) -
     """
     if _old_date(doc, dates):
         return True
-    if dates and not _old_date(doc, dates):
-        return False
     cues = [h for h in hits if h.label == "term:cue.background"]
     if not cues:
         return False
     first_word = doc.layout.sentences[doc.layout.sentence_of[hits[0].start]].first_word
+    opening = any(cue.start - first_word <= 1 for cue in cues)
+    if dates:
+        # "Бұған дейін, 16 маусымда ...", "Earlier, on 16 June ...": a sentence that opens on
+        # a backward cue and is dated before publication tells of a day already past.
+        return opening and _before_publication(doc, dates)
     anchors = [h.start for h in event_hits]
-    return any(
-        cue.start - first_word <= 1 or any(abs(cue.start - a) <= _CUE_REACH for a in anchors)
-        for cue in cues
+    return opening or any(
+        abs(cue.start - a) <= _CUE_REACH for cue in cues for a in anchors
     )
+
+
+def _before_publication(doc: Sentences, dates: tuple[DateMention, ...]) -> bool:
+    return bool(doc.published and all(d.end < doc.published for d in dates))
 
 
 def _old_date(doc: Sentences, dates: tuple[DateMention, ...]) -> bool:
@@ -401,8 +419,25 @@ def _cities(doc: Sentences, hits: list[Hit]) -> list[Place]:
         ):
             continue  # "из Ташкента", "Тошкентдан": where someone came from
         score = 2 if ending in _LOCATIVE or previous in _LOCATIVE_PREPOSITIONS else 1
+        if _dateline(doc, hit):
+            score = 0
         places.append(Place(hit.value, _span(doc, hit.start, hit.end), score))
     return places
+
+
+_DATELINE_MARKS = ("–", "—", "-", ".", ",", "(")
+
+
+def _dateline(doc: Sentences, hit: Hit) -> bool:
+    """"DUSHANBE – The state visit ...", "АСТАНА. Kazinform – ...": the city a story was
+    filed from, in capitals at the head of its first sentence, not where the event was."""
+    sentence = doc.layout.sentences[doc.layout.sentence_of[hit.start]]
+    if hit.start != sentence.first_word:
+        return False
+    start, end = doc.words.starts[hit.start], doc.words.ends[hit.end - 1]
+    name = doc.text[start:end]
+    following = doc.text[end : end + 3].lstrip()
+    return len(name) >= 3 and name.isupper() and following.startswith(_DATELINE_MARKS)
 
 
 def _destinations(doc: Sentences, hits: list[Hit]) -> list[Place]:
@@ -411,6 +446,11 @@ def _destinations(doc: Sentences, hits: list[Hit]) -> list[Place]:
     region_starts = {h.start for h in hits if h.kind == "region"}
     fillers = {h.start: h for h in hits if h.label == "term:cue.republic"}
     for hit in hits:
+        if hit.label == "term:cue.our_country" and doc.country in doc.lexicon.countries:
+            place = _our_country(doc, hit)
+            if place is not None:
+                places.append(place)
+            continue
         if hit.kind != "country" or hit.end in region_starts or _quoted(doc, hit):
             continue
         ending = ending_of(hit, doc.words)
@@ -432,6 +472,15 @@ def _destinations(doc: Sentences, hits: list[Hit]) -> list[Place]:
             continue
         places.append(Place(hit.value, _span(doc, hit.start, hit.end), score))
     return places
+
+
+def _our_country(doc: Sentences, hit: Hit) -> Place | None:
+    """"Мамлакатимизга давлат ташрифи", "елімізге сапар", "visit to our country"."""
+    ending = ending_of(hit, doc.words)
+    previous = _previous_key(doc, hit.start)
+    if ending in _DIRECTIONAL or ending in _LOCATIVE or previous in _DIRECTION_PREPOSITIONS:
+        return Place(doc.country, _span(doc, hit.start, hit.end), 2)
+    return None
 
 
 def _republic_ending(doc: Sentences, filler: Hit) -> str:

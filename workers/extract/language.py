@@ -64,6 +64,8 @@ def _count(text: str, letters: str) -> int:
     return sum(text.count(c) for c in letters)
 
 
+# The cleaning stage records an article's language and the extractor needs it again.
+@lru_cache(maxsize=8)
 def detect_language(text: str) -> tuple[str, str]:
     """(language, script) of a text: the language of most of its letters.
 

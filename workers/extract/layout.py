@@ -20,7 +20,9 @@ _MAX_TITLE_CHARS = 250
 
 # A period, "!", "?" or "…" (with closing quotes) followed by space and a capital, a digit,
 # an opening quote or a dash starts a new sentence; a line break always does.
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'»”)\]]*\s+(?=[«\"“„'(\-–—\d\w])")
+# "[.!?…][.!?…]*" rather than "[.!?…]+": opening with a plain class lets the regex engine
+# skip ahead to the next candidate character.
+_SENTENCE_END = re.compile(r"[.!?\u2026][.!?\u2026]*[\"'»”)\]]*\s+(?=[«\"“„'(\-–—\d\w])")
 _LINE = re.compile(r"[^\n]+")
 # A listing's meta line: a rubric and a time ("Сиёсат Бугун 13:35", "Политика 14.11.2025 19:48").
 _LISTING_META = re.compile(
@@ -152,11 +154,17 @@ def _word_bounds(sentence_of: tuple[int, ...], count: int) -> list[tuple[int, in
     return bounds
 
 
+def _is_listing_meta(chunk: str) -> bool:
+    # The meta line ends in a clock time: without a colon, the pattern (slow to fail on an
+    # ordinary sentence) need not run.
+    return ":" in chunk and _LISTING_META.match(chunk) is not None
+
+
 def _is_furniture_line(text: str, start: int, end: int, word_count: int) -> bool:
     chunk = text[start:end]
-    if _CREDIT.match(chunk) and word_count <= 8:
+    if word_count <= 8 and _CREDIT.match(chunk):
         return True
-    if _LISTING_META.match(chunk):
+    if _is_listing_meta(chunk):
         return True
     # Headings and bylines: short, no sentence punctuation.
     return word_count < 4 and not chunk.rstrip().endswith((".", "!", "?"))
@@ -207,7 +215,7 @@ def _sidebar_start(
     body_sentences = 0
     for start, end, _ in raw:
         chunk = text[start:end]
-        if _LISTING_META.match(chunk) and body_sentences >= LEAD_SENTENCES:
+        if body_sentences >= LEAD_SENTENCES and _is_listing_meta(chunk):
             candidates.append(start)
             break
         if len(chunk) > 60:

@@ -8,16 +8,18 @@ is transparent, but a phrase never crosses a sentence boundary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from workers.extract.lexicon import Lexicon, load_lexicon
 from workers.extract.normalize import Words
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A phrase found at words ``[start, end)``; ``kind`` and ``value`` split its label."""
+class Hit(NamedTuple):
+    """A phrase found at words ``[start, end)``; ``kind`` and ``value`` split its label.
+
+    A tuple rather than a dataclass: an article yields hundreds, each built in the loop below.
+    """
 
     label: str
     start: int
@@ -45,23 +47,35 @@ def _first_word_phrases(key: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@cache
+def _phrase_parts(number: int) -> tuple[str, bool, tuple, str, str]:
+    """(label, capitalised, word specs, kind, value) of a lexicon phrase."""
+    phrase = load_lexicon().phrases[number]
+    return (phrase.label, phrase.capitalised, phrase.words, *_label_parts(phrase.label))
+
+
 def find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
     """All phrase occurrences, ordered by start word; overlapping hits are all kept."""
     lexicon = load_lexicon()
     hits: list[Hit] = []
     keys = words.keys
+    capitalised = words.capitalised
     count = len(keys)
     for i, key in enumerate(keys):
         candidates = _first_word_phrases(key)
         if not candidates:
             continue
         for number in candidates:
-            phrase = lexicon.phrases[number]
-            if phrase.capitalised and not words.capitalised[i]:
+            label, needs_capital, specs, kind, value = _phrase_parts(number)
+            if needs_capital and not capitalised[i]:
                 continue
-            end = _extend(lexicon, phrase.words, words, sentence_of, text, i, count)
+            if len(specs) == 1:
+                # a one-word phrase: only its own letter case can rule it out
+                end = 0 if specs[0].upper and not _is_upper(words, text, i) else i + 1
+            else:
+                end = _extend(lexicon, specs, words, sentence_of, text, i, count)
             if end:
-                hits.append(Hit(phrase.label, i, end, number, *_label_parts(phrase.label)))
+                hits.append(Hit(label, i, end, number, kind, value))
     return hits
 
 

@@ -19,6 +19,10 @@ from workers.extract.lexicon import Lexicon
 from workers.records import DateMention, EventMention, Span
 
 VISIT_TYPES = ("state_visit", "official_visit", "working_visit")
+# Longer than this, two dates of a visit's sentences are not the ends of one visit.
+_LONGEST_VISIT_DAYS = 6
+# Words that name the gathering itself rather than a leader's journey to it.
+_GATHERINGS = frozenset({"summit", "session", "meeting"})
 # A visit the text does not qualify is taken as official: the neutral middle of the three.
 DEFAULT_VISIT_TYPE = "official_visit"
 
@@ -48,8 +52,9 @@ class _Event:
             if leader not in self.leaders:
                 self.leaders.append(leader)
         self.kinds |= frame.kinds
-        if self.city is None and frame.cities:
-            self.city = max(frame.cities, key=lambda p: p.score).id
+        placed = [p for p in frame.cities if p.score > 0]
+        if self.city is None and placed:
+            self.city = max(placed, key=lambda p: p.score).id
         self.qualified_visit = self.qualified_visit or frame.visit_type is not None
 
 
@@ -84,6 +89,8 @@ def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
         return False
     if frame.sidelines and _is_summit(event, lexicon):
         return False  # talks on the summit's sidelines are an event of their own
+    if frame.visit_type is not None and not frame.formats and _is_summit(event, lexicon):
+        return False  # "coincided with Putin's state visit": a bilateral occasion of its own
     if event.frames and is_phone(event.frames[0]) != is_phone(frame):
         return False
     frame_formats = {_format_family(lexicon, f.id) for f in frame.formats}
@@ -150,9 +157,10 @@ def _leaders_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
 
 
 def _places_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
-    if event.city is None or not frame.cities:
+    placed = [p for p in frame.cities if p.score > 0]
+    if event.city is None or not placed:
         return True
-    city = max(frame.cities, key=lambda p: p.score).id
+    city = max(placed, key=lambda p: p.score).id
     if city == event.city:
         return True
     summit = event.format is not None and lexicon.format_kind(event.format) == "summit"
@@ -177,8 +185,23 @@ def _strong(frame: Frame, lexicon: Lexicon) -> bool:
     )
 
 
+def _anchored(frame: Frame) -> bool:
+    """The sentence says something of an occasion: its tense, its day, a leader or a visit.
+
+    A format named with none of these is a subject of talk ("cooperation in the Central
+    Asia + Japan format", "the council was set up in 2024"), not an event being reported.
+    """
+    return bool(
+        frame.status
+        or frame.dates
+        or frame.leaders
+        or frame.visit_type
+        or frame.kinds & {"participation", "phone"}
+    )
+
+
 def _seeds(frames: list[Frame], lexicon: Lexicon) -> list[Frame]:
-    candidates = [f for f in frames if usable(f) and _eventful(f)]
+    candidates = [f for f in frames if usable(f) and _eventful(f) and _anchored(f)]
     lead = [f for f in candidates if f.weight >= 2]
     lead.sort(key=lambda f: (-f.weight, f.sentence))
     body = [f for f in candidates if f.weight < 2 and _strong(f, lexicon)]
@@ -227,6 +250,31 @@ def sideline_events(
             mention = replace(mention, date_start=main.date_start, date_end=main.date_end)
         found.append(mention)
     return found
+
+
+def separate_calls(mention: EventMention, lexicon: Lexicon, home: str | None) -> list[EventMention]:
+    """A phone call is between two leaders: "spoke by phone with the presidents of Tajikistan
+    and Kyrgyzstan" reports one call per counterpart, each with the leader who made them."""
+    if mention.type != "phone_call":
+        return [mention]
+    sides: dict[str | None, list[str]] = {}
+    for person in mention.participants:
+        sides.setdefault(lexicon.person_country(person), []).append(person)
+    if len(sides) < 3:
+        return [mention]
+    caller = home if home in sides else lexicon.person_country(mention.participants[0])
+    # One span per participant, in the participants' order, where every one was found.
+    spans = mention.spans.get("participants", [])
+    span_of = dict(zip(mention.participants, spans)) if len(spans) == len(mention.participants) else {}
+    calls = []
+    for country, people in sides.items():
+        if country == caller:
+            continue
+        participants = [*sides[caller], *people]
+        call_spans = dict(mention.spans)
+        call_spans["participants"] = [span_of[p] for p in participants if p in span_of]
+        calls.append(replace(mention, participants=participants, spans=call_spans))
+    return calls
 
 
 # --- assembling a mention ------------------------------------------------------------------
@@ -322,10 +370,26 @@ def _host(event: _Event, lexicon: Lexicon) -> tuple[str | None, list[Span]]:
     """The host country of a visit: where its city is, where it goes, whose hospitality."""
     city, spans = _best_city(event, lexicon)
     leader_countries = {lexicon.person_country(p) for p in event.leaders}
+    destination, destination_spans = _destination(event)
     if city is not None and (
         len(leader_countries) < 2 or lexicon.cities[city].country in leader_countries
     ):
-        return lexicon.cities[city].country, spans
+        country = lexicon.cities[city].country
+        if destination is None or destination == country or _placed_firmly(event, city):
+            return country, spans
+        # "arrived in Kazakhstan on a state visit" ... "the launch of the Xi'an terminal": a
+        # city named in passing elsewhere does not move the visit out of the country it went to.
+        return destination, destination_spans
+    if destination is not None:
+        return destination, destination_spans
+    for frame in _ordered(event.frames):
+        for host in frame.hosts:
+            return lexicon.person_country(host), []
+    return None, []
+
+
+def _destination(event: _Event) -> tuple[str | None, list[Span]]:
+    """The country the visit's own sentences say it went to."""
     scores: Counter[str] = Counter()
     country_spans: dict[str, Span] = {}
     for frame in event.frames:
@@ -334,19 +398,26 @@ def _host(event: _Event, lexicon: Lexicon) -> tuple[str | None, list[Span]]:
         for place in frame.destinations:
             scores[place.id] += place.score * frame.weight
             country_spans.setdefault(place.id, place.span)
-    if scores:
-        country = max(scores, key=lambda c: scores[c])
-        return country, [country_spans[country]]
-    for frame in _ordered(event.frames):
-        for host in frame.hosts:
-            return lexicon.person_country(host), []
-    return None, []
+    if not scores:
+        return None, []
+    country = max(scores, key=lambda c: scores[c])
+    return country, [country_spans[country]]
+
+
+def _placed_firmly(event: _Event, city: str) -> bool:
+    """The city is where the visit or its talks were: a venue, "in Tashkent", or a visit
+    sentence of its own."""
+    return any(
+        place.id == city and (place.score >= 2 or "visit" in frame.kinds)
+        for frame in event.frames
+        for place in frame.cities
+    )
 
 
 def _dates(
-    event: _Event, status: str | None, ctx: Context
+    event: _Event, status: str | None, kind: str | None, ctx: Context
 ) -> tuple[date | None, date | None, list[Span]]:
-    dated = [f.date for f in _ordered(event.frames) if f.date is not None]
+    dated = [f.date for f in _dating_frames(event, kind) if f.date is not None]
     if dated:
         best = dated[0]
         for other in dated[1:]:
@@ -354,8 +425,16 @@ def _dates(
             if other.start <= best.start and best.end <= other.end and other != best:
                 best = other
         start, end = best.start, best.end
-        if status == "ongoing" and ctx.published is not None and ctx.published < start:
-            # Under way now, with a later part dated ("talks tomorrow"): it began already.
+        if kind in VISIT_TYPES:
+            start, end = _visit_days(event, start, end)
+        if (
+            status == "ongoing"
+            and kind != "summit"
+            and ctx.published is not None
+            and ctx.published < start
+        ):
+            # A visit under way now, with a later part dated ("talks tomorrow"): it began
+            # already. A summit has its own day: leaders arriving on its eve do not open it.
             start = ctx.published
         return start, end, [best.span]
     if ctx.dateline is not None:
@@ -364,6 +443,31 @@ def _dates(
         # A report with no date of its own is about the day it was published.
         return ctx.published, ctx.published, []
     return None, None, []
+
+
+def _visit_days(event: _Event, start: date, end: date) -> tuple[date, date]:
+    """A visit runs from the day it began to the day it ended, which the text often gives in
+    two sentences ("arrived on 2 July", "the visit concluded on 3 July", "продлится до 14
+    марта"): the visit's own sentences together span it, when that span is a visit's length."""
+    days = [f.date for f in event.frames if f.date is not None and "visit" in f.kinds]
+    first = min([start, *(d.start for d in days)])
+    last = max([end, *(d.end for d in days)])
+    if (last - first).days <= _LONGEST_VISIT_DAYS:
+        return first, last
+    return start, end
+
+
+def _dating_frames(event: _Event, kind: str | None) -> list[Frame]:
+    """The frames that date the event: for a summit, not a leader's arrival on its eve."""
+    frames = _ordered(event.frames)
+    if kind != "summit":
+        return frames
+    own = [f for f in frames if not _travel_only(f)]
+    return own or frames
+
+
+def _travel_only(frame: Frame) -> bool:
+    return "visit" in frame.kinds and not frame.formats and not frame.kinds & _GATHERINGS
 
 
 def _status(event: _Event) -> tuple[str | None, list[Span]]:
@@ -376,10 +480,16 @@ def _status(event: _Event) -> tuple[str | None, list[Span]]:
 
 
 def _status_by_date(
-    status: str | None, start: date | None, end: date | None, published: date | None
+    status: str | None,
+    start: date | None,
+    end: date | None,
+    published: date | None,
+    kind: str | None = None,
 ) -> str:
     if published is None or start is None or end is None:
         return status or "held"
+    if kind == "summit" and status == "ongoing" and start > published:
+        return "announced"  # the leaders are on their way; the summit itself is to come
     if status is None:
         if start > published:
             return "announced"
@@ -432,8 +542,8 @@ def _assemble(event: _Event, ctx: Context, role: str) -> EventMention | None:
     if not _valid(kind, event, fmt, country, lexicon):
         return None
     status, status_spans = _status(event)
-    start, end, date_spans = _dates(event, status, ctx)
-    status = _status_by_date(status, start, end, ctx.published)
+    start, end, date_spans = _dates(event, status, kind, ctx)
+    status = _status_by_date(status, start, end, ctx.published, kind)
     participants = _participants(event, role)
     spans: dict[str, list[Span]] = {
         "type": type_spans,

@@ -13,7 +13,13 @@ from workers.extract.language import detect_language
 from workers.extract.layout import BODY, HEADER, TITLE
 from workers.extract.lexicon import load_lexicon
 from workers.extract.matcher import find_hits
-from workers.extract.mentions import Context, mentioned_events, reported_event, sideline_events
+from workers.extract.mentions import (
+    Context,
+    mentioned_events,
+    reported_event,
+    separate_calls,
+    sideline_events,
+)
 from workers.extract.normalize import words as split_words
 from workers.extract.numbers import find_ordinals
 from workers.extract.people import find_people
@@ -31,6 +37,7 @@ class Analysis:
     sentences: Sentences
     language: str
     script: str
+    country: str | None  # the source's country
 
 
 def extract_mentions(doc: CleanDoc, version: str) -> list[EventMention]:
@@ -57,7 +64,7 @@ def extract_mentions(doc: CleanDoc, version: str) -> list[EventMention]:
     reported, used = found if found else (None, [])
     if reported is not None:
         reported = _with_contents(reported, analysis, doc)
-        mentions.append(reported)
+        mentions += separate_calls(reported, sentences.lexicon, analysis.country)
     mentions += sideline_events(frames, used, reported, ctx)
     mentions += mentioned_events(frames, used, reported, ctx)
     return [_to_article_offsets(m, offset) for m in mentions]
@@ -111,8 +118,9 @@ def _analyse(
         ordinals_by_sentence=ordinals_by_sentence,
         published=published,
         language=language,
+        country=country,
     )
-    return Analysis(text, offset, sentences, language, script)
+    return Analysis(text, offset, sentences, language, script, country)
 
 
 def _moved(span: Span, by: int) -> Span:

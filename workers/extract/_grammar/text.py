@@ -41,7 +41,10 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec янв фев февр апр авг сен сент окт нояб дек
     рис табл гл""".split()
 )
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'»”)\]]*(?=\s)|\n")
+# Written to open with one character class (a period, "!", "?", "…" or a line break), so
+# that the regex engine skips from one such character to the next instead of trying every
+# position; it matches what ``[.!?…]+["'»”)\]]*(?=\s)|\n`` matches.
+_SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|(?<=[.!?\u2026])[.!?\u2026]*[\"'»”)\]]*(?=\s))")
 
 
 @lru_cache(maxsize=256)
