@@ -18,6 +18,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,12 +27,9 @@ from typing import Any
 import httpx
 import trafilatura
 
-from dataclasses import replace
-from datetime import datetime
-
 from seeds.site import FixtureSite, load_manifest
-from storage.db import session_scope
 from storage import queries
+from storage.db import session_scope
 from summitwatch.replay import register_site, site_settings
 from summitwatch.settings import Settings
 from workers.clean import clean
@@ -177,8 +176,8 @@ def run(corpus_size: int = 500, latency_runs: int = 5) -> dict[str, Any]:
         with httpx.Client() as client:
             pages = [client.get(url).text for url in _page_urls(site)]
         trafilatura_rate = bare_trafilatura(pages)
-        seed_bar = seed_extract_vs_trafilatura(site)
         pipeline_rate, processed, stage_ms = whole_pipeline(site, base, workdir)
+        seed_bar = seed_extract_vs_trafilatura(site)
         latencies = alert_latencies(base, workdir, latency_runs)
     return {
         "pages": len(pages),

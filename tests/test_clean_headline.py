@@ -5,7 +5,7 @@ page of the fixture site (each outlet's template, seeds and corpus pages)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -14,7 +14,7 @@ import trafilatura
 from seeds.site import FixtureSite
 from workers.clean import clean
 
-DATED = datetime(2025, 11, 15, 9, tzinfo=timezone.utc)
+DATED = datetime(2025, 11, 15, 9, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

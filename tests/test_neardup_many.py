@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from workers.neardup import EMPTY_SLOT, is_near_duplicate, near_duplicates, signature, stored_signature
+from workers.neardup import (
+    EMPTY_SLOT,
+    is_near_duplicate,
+    near_duplicates,
+    signature,
+    stored_signature,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

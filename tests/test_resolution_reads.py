@@ -5,7 +5,7 @@ is read. Each is checked against the plain reading on a real SQLite database."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import delete, select
@@ -19,7 +19,7 @@ from workers.outbox import write_alerts
 from workers.records import EventChange
 from workers.views import alert_view
 
-NOW = datetime(2025, 11, 16, 12, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 16, 12, tzinfo=UTC)
 # (source, article number, measure, value, unit, count): the same figures restated by every
 # article of an outlet, and two outlets that disagree on the projects launched.
 FIGURES = [
@@ -119,9 +119,9 @@ RULES = {
     "with a digest": [Rule(name="digest", kinds=KINDS, digest=Digest(window_s=3600))],
 }
 CHANGES = {
-    "nothing new": dict(status_before="held", coverage_added=True),
-    "status moved": dict(status_before="announced", coverage_added=True),
-    "a new conflict": dict(status_before="held", new_conflicts=["projects_launched|USD|*"]),
+    "nothing new": {"status_before": "held", "coverage_added": True},
+    "status moved": {"status_before": "announced", "coverage_added": True},
+    "a new conflict": {"status_before": "held", "new_conflicts": ["projects_launched|USD|*"]},
 }
 ENV = {"SUMMITWATCH_ALERT_URLS": "json://127.0.0.1:9/hook"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import fields as dc_fields
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Text, case, cast, distinct, func, select, text, update
@@ -18,7 +18,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from storage import queries
-from storage.models import Alert, Article, Claim, Coverage, Event, EventMentionRow, Source, as_utc, utcnow
+from storage.models import (
+    Alert,
+    Article,
+    Claim,
+    Coverage,
+    Event,
+    EventMentionRow,
+    Source,
+    as_utc,
+    utcnow,
+)
 from summitwatch import metrics
 from workers import claimgroups, lifecycle, neardup
 from workers.alerts import AlertDraft, plan_alerts

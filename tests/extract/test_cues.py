@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from workers.extract._grammar import document_words
-from workers.extract._grammar.text import Cue, fold, literal_start, lowered, occurs_in, sentence_bounds
+from workers.extract._grammar.text import (
+    Cue,
+    fold,
+    literal_start,
+    lowered,
+    occurs_in,
+    sentence_bounds,
+)
 from workers.extract.documents import _search
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

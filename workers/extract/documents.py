@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 from functools import lru_cache
+from itertools import islice
 
 from workers.extract._grammar import document_words as words
 from workers.extract._grammar.text import SPACE, Cue, fold, lowered, occurs_in, sentence_bounds
