@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     dispatch_interval_s: float = Field(default=30.0, gt=0, validation_alias="SUMMITWATCH_DISPATCH_INTERVAL_S")
     # An article still waiting for its next stage this long is re-enqueued by the tick.
     stale_after_s: float = Field(default=120.0, gt=0, validation_alias="SUMMITWATCH_STALE_AFTER_S")
+    # How long a delivery may hold an alert before another worker may take it over (a worker
+    # that died mid-send); also the at-least-once window for that alert.
+    alert_lease_s: float = Field(default=300.0, gt=0, validation_alias="SUMMITWATCH_ALERT_LEASE_S")
     per_host_concurrency: int = Field(default=2, ge=1, validation_alias="SUMMITWATCH_PER_HOST_CONCURRENCY")
     max_source_errors: int = Field(default=10, ge=1, validation_alias="SUMMITWATCH_MAX_SOURCE_ERRORS")
     fetch_timeout_s: float = Field(default=20.0, gt=0, validation_alias="SUMMITWATCH_FETCH_TIMEOUT_S")

@@ -337,7 +337,7 @@ def deliver_alert(rt: Runtime, alert_id: int) -> str:
     from workers.outbox import deliver_one
 
     with rt.timed("deliver"):
-        state = deliver_one(rt.engine, alert_id, env=rt.env, now=rt.clock())
+        state = deliver_one(rt.engine, alert_id, env=rt.env, now=rt.clock(), lease_s=rt.settings.alert_lease_s)
     metrics.count_alert(state)
     return state
 
