@@ -16,11 +16,9 @@ import argparse
 import json
 import os
 import platform
-import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -35,6 +33,7 @@ import redis
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from bench.processes import service
 from bench.scale_site import ScaleSite
 from schedules.registry import spec_from_dict, upsert_sources
 from storage.db import session_scope
@@ -42,7 +41,6 @@ from storage.models import Article, Source
 from summitwatch.settings import Settings, get_settings
 from workers.runtime import build_runtime, utc_now
 
-BIN = Path(sys.executable).parent
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TERMINAL_STATES = ("processed", "skipped", "failed")
 QUEUES = ("dispatch", "fetch", "process", "alerts")
@@ -115,29 +113,6 @@ def fresh_database(admin_url: str) -> Iterator[str]:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-@contextmanager
-def service(args: list[str], env: Mapping[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
-    """``summitwatch ARGS`` in a process group of its own, stopped (TERM, then KILL) at the end."""
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([str(BIN / "summitwatch"), *args], env=dict(env), stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        try:
-            yield process
-        finally:
-            _stop(process)
-
-
-def _stop(process: subprocess.Popen, timeout_s: float = 30.0) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=timeout_s)
 
 
 def worker_env(database_url: str, redis_url: str, allowed_hosts: str, options: ScaleOptions,

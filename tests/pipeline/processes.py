@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from bench.processes import BIN, service, stop  # noqa: F401 (re-exported for the tests)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -23,27 +20,9 @@ def service_env(**values: str) -> dict[str, str]:
     return env
 
 
-@contextmanager
-def running(args: list[str], env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
+def running(args: list[str], env: dict[str, str], log_path: Path):
     """Run ``summitwatch ARGS`` until the block ends; its output goes to ``log_path``."""
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([str(BIN / "summitwatch"), *args], env=env, cwd=ROOT, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            yield process
-        finally:
-            stop(process)
-
-
-def stop(process: subprocess.Popen, timeout_s: float = 20.0) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=timeout_s)
+    return service(args, env, log_path, cwd=ROOT)
 
 
 WORKER_READY = r"celery@\S+ ready\."
