@@ -542,3 +542,21 @@ __all__ = [
     "first_cursor", "next_link", "page_fingerprint", "page_url", "pagination_problems", "plan_page",
     "process_found", "progress_of", "run", "since_moment", "start", "walk_page",
 ]
+
+
+def stalled_walks(rt: Runtime, now: datetime | None = None, *, age: timedelta | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """Running walks whose next page was never taken (its message lost to a broker restart or
+    a crash before enqueueing): each source id with the cursor to resume at. Re-sending a
+    cursor is safe: a page whose cursor has moved on is ignored (``walk_page``)."""
+    now = as_utc(now or rt.clock())
+    # Pages may be paced (delay_s) and queued behind other backfill work: wait well past that.
+    age = age or timedelta(seconds=5 * rt.settings.stale_after_s)
+    stalled = []
+    with session_scope(rt.engine) as session:
+        for source_id, config in session.execute(select(Source.id, Source.config)):
+            progress = Progress.of(config)
+            if progress is None or progress.state != "running" or not progress.cursor or not progress.updated_at:
+                continue
+            if now - as_utc(datetime.fromisoformat(progress.updated_at)) >= age:
+                stalled.append((source_id, dict(progress.cursor)))
+    return stalled

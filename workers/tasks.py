@@ -33,7 +33,16 @@ def tick() -> int:
             task.delay(article_id)
     for alert_id in pipeline.due_alerts(rt):
         deliver_alert.delay(alert_id)
+    _resume_stalled_backfills(rt)
     return len(source_ids)
+
+
+def _resume_stalled_backfills(rt) -> None:
+    from workers.backfill import stalled_walks
+    from workers.backfill_tasks import QUEUE, backfill_page  # imports this module: not at the top
+
+    for source_id, cursor in stalled_walks(rt):
+        backfill_page.apply_async((source_id, cursor), queue=QUEUE)
 
 
 def _queue_depth(name: str) -> int:
