@@ -10,6 +10,8 @@ edited, guarded by one lock.
 
 from __future__ import annotations
 
+import copy
+
 import hashlib
 import json
 import posixpath
@@ -28,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from schedules.registry import DEFAULT_QUIRKS
 from seeds import corpus
 
 SEEDS_DIR = Path(__file__).resolve().parent
@@ -561,19 +564,7 @@ class FixtureSite:
 
 
 def registry_entry(outlet: Outlet, base_url: str) -> dict[str, Any]:
-    quirks: dict[str, Any] = {
-        "headers": {},
-        "verify_tls": True,
-        "relative_links": False,
-        "discover_feed": False,
-        "respect_robots": True,
-        "date_format": None,
-        "page_has_date": True,
-        "url_language": {},
-        "selectors": {},
-        "charset": None,
-        "news_sitemap": False,
-    }
+    quirks: dict[str, Any] = {name: copy.deepcopy(value) for name, value in DEFAULT_QUIRKS.items()}
     for name, value in outlet.quirks:
         quirks[name] = dict(value) if name == "selectors" else value
     homepage = f"{base_url}{outlet.prefix}/"

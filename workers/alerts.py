@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from workers.records import EVENT_TYPES, EventChange
+from workers.records import EVENT_TYPES, TYPE_LABELS, EventChange
 
 KINDS = ("new_event", "status_changed", "new_facts", "conflict", "coverage_digest")
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent.parent / "schedules" / "alert_rules.yaml"
@@ -48,15 +48,6 @@ CENTRAL_ASIAN_HEADS_OF_STATE = "central_asian_heads_of_state"
 CENTRAL_ASIA = frozenset({"KZ", "UZ", "KG", "TJ", "TM"})
 MAX_SOURCES_SHOWN = 5
 
-TYPE_LABELS = {
-    "summit": "Summit",
-    "state_visit": "State visit",
-    "official_visit": "Official visit",
-    "working_visit": "Working visit",
-    "talks": "Talks",
-    "council_session": "Council session",
-    "phone_call": "Phone call",
-}
 TITLE_PREFIXES = {
     "new_event": "New event",
     "status_changed": "Status changed",

@@ -21,6 +21,16 @@ EVENT_TYPES = (
     "council_session",
     "phone_call",
 )
+# How each type reads in titles and messages.
+TYPE_LABELS = {
+    "summit": "Summit",
+    "state_visit": "State visit",
+    "official_visit": "Official visit",
+    "working_visit": "Working visit",
+    "talks": "Talks",
+    "council_session": "Council session",
+    "phone_call": "Phone call",
+}
 STATUSES = ("announced", "ongoing", "held")
 # "reported": the article's own event. "mentioned": another event named in passing
 # (background, a sidebar, reported future plans); stored, never alerted as new.

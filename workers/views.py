@@ -11,16 +11,8 @@ from sqlmodel import Session
 
 from storage.models import Article, Claim, Coverage, Event, Source, as_utc
 from workers.extract import lexicon
+from workers.records import TYPE_LABELS
 
-TYPE_LABELS = {
-    "summit": "Summit",
-    "state_visit": "State visit",
-    "official_visit": "Official visit",
-    "working_visit": "Working visit",
-    "talks": "Talks",
-    "council_session": "Council session",
-    "phone_call": "Phone call",
-}
 
 
 def display(kind: str, ident: str | None) -> str | None:
