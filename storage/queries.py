@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, text, update
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from storage.models import Alert, Article, Claim, Coverage, Event, EventMentionRow, FetchLog, Source
+from storage.models import Article, Claim, Coverage, Event, FetchLog, Source
 
 # A lease keeps a source from being dispatched twice while its poll is in flight; it expires
 # on its own when a worker dies mid-poll, so the source is picked up again.
@@ -209,14 +209,6 @@ def record_fetch(session: Session, *, source_id: int | None, url: str, outcome: 
                  duration_ms: float, size: int, new_items: int = 0, error: str | None = None) -> None:
     session.add(FetchLog(source_id=source_id, url=url, outcome=outcome, status_code=status_code,
                          duration_ms=duration_ms, bytes=size, new_items=new_items, error=error))
-
-
-def mentions_of_article(session: Session, article_id: int) -> list[EventMentionRow]:
-    return list(session.scalars(select(EventMentionRow).where(EventMentionRow.article_id == article_id)).all())
-
-
-def alerts_of_event(session: Session, event_id: int) -> list[Alert]:
-    return list(session.scalars(select(Alert).where(Alert.event_id == event_id).order_by(Alert.id)).all())
 
 
 def _aware(moment: datetime) -> datetime:

@@ -18,7 +18,6 @@ from storage.db import session_scope
 from storage.models import Alert, Article, EventMentionRow, Source, as_utc
 from workers.clean import NotAnArticle, clean, text_document
 from workers.extract import extract, lexicon
-from workers.records import CleanDoc
 
 
 def looks_like_html(content: str) -> bool:
@@ -208,12 +207,3 @@ def _predicted(event, role: str) -> dict[str, Any]:
         "status": event.status,
         "participants": [],
     }
-
-
-def clean_document(doc: dict[str, Any]) -> CleanDoc:
-    """A gold document as the cleaning stage would hand it on (used by benchmarks)."""
-    published = _parse_time(doc.get("published_at"))
-    zone = _zone_of(doc.get("published_at"))
-    if doc.get("html"):
-        return clean(doc["html"], doc.get("url") or "", timezone=zone, published_at=published)
-    return text_document(doc.get("text", ""), doc.get("url") or "", timezone=zone, published_at=published)

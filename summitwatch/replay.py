@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from schedules.registry import spec_from_dict, upsert_sources
 from seeds.site import FixtureSite
 from storage import queries
 from storage.db import session_scope
-from storage.models import Alert, Article, Event, Source
+from storage.models import Alert, Article, Source
 from workers.embedded import EmbeddedRunner
 from workers.runtime import Runtime, build_runtime
 from workers.views import event_view

@@ -5,12 +5,10 @@ caller enqueues the returned ids only after the transaction here has committed.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -307,8 +305,6 @@ def _process_article(rt: Runtime, article_id: int) -> list[int]:
 def _clean_doc(article: Article, source: Source):
     published = article.published_at
     if published is not None and published.tzinfo is None:
-        from datetime import timezone
-
         published = published.replace(tzinfo=timezone.utc)
     try:
         if article.clean_text:

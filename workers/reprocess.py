@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from storage import queries
 from storage.db import session_scope
 from storage.models import Article, Claim, Coverage, Event, EventMentionRow, Source, as_utc
 from workers import lifecycle
