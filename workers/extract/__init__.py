@@ -22,6 +22,7 @@ __all__ = [
     "detect_language",
     "extract",
     "extract_json",
+    "forget_texts",
     "paragraph_languages",
     "source_country",
 ]
@@ -73,6 +74,17 @@ def extract(doc: CleanDoc) -> list[EventMention]:
     from workers.extract.pipeline import extract_mentions
 
     return extract_mentions(doc, EXTRACTOR_VERSION)
+
+
+def forget_texts() -> None:
+    """Empty the caches keyed by a text (an article, a paragraph, a sentence), keeping those
+    keyed by a word or by the vocabulary: the state a worker that has read other articles
+    brings to a new one. The speed benchmark starts every run from it."""
+    from workers.extract import dates, language
+    from workers.extract._grammar import text
+
+    for cached in (language.detect_language, language._langid, dates._scan, text.sentence_bounds):
+        cached.cache_clear()
 
 
 def extract_json(doc: CleanDoc) -> dict[str, Any]:

@@ -26,9 +26,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from workers.extract._grammar import claim_words as words
-from workers.extract._grammar.text import SPACE, fold, sentence_bounds, windows_around
+from workers.extract._grammar import claim_words
+from workers.extract._grammar.text import SPACE, fold, line_sentence_bounds, lowered, windows_around
 from workers.extract.dates import date_spans
+from workers.extract.normalize import Words
 from workers.extract.numbers import Amount, find_amounts
 from workers.records import ClaimMention, Span
 
@@ -51,7 +52,7 @@ _NOUN_WORDS = 4
 @dataclass(frozen=True, slots=True)
 class _Figure:
     amount: Amount
-    sentence: int  # index into sentence_bounds
+    sentence: _Sentence
     kind: str | None  # money, tonnes, percent, people, count; None: a bare number
     unit_end: int  # offset after the unit (or the amount when there is none)
     currency: str | None = None
@@ -66,8 +67,11 @@ class _Vocabulary:
     tonnes: re.Pattern[str]
     percent: re.Pattern[str]
     people: re.Pattern[str]
-    count_nouns: tuple[tuple[str, re.Pattern[str]], ...]
-    measures: tuple[tuple[str, re.Pattern[str]], ...]
+    # currency_after, tonnes, percent and people in one: most amounts have no unit
+    any_unit_after: re.Pattern[str]
+    # the count nouns of every measure; the group named after a measure holds its noun
+    count_noun: re.Pattern[str]
+    measures: tuple[_Measure, ...]
     launch: re.Pattern[str]
     target: re.Pattern[str]
     target_years: re.Pattern[str]
@@ -81,40 +85,111 @@ def _any(alternatives: list[str]) -> str:
     return "(?:" + "|".join(fold(a) for a in alternatives) + ")"
 
 
-def _word(alternatives: list[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w']){_any(alternatives)}(?!\w)", re.IGNORECASE)
+def _word(alternatives: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w']){_any(alternatives)}(?!\w)", flags)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    name: str
+    pattern: re.Pattern[str]
+    # the same for lower-cased text (much faster); None when a cue is not lower case
+    lower_case: re.Pattern[str] | None
+    # what a match in lower-cased text always holds one of; None when a cue holds nothing sure
+    needles: tuple[str, ...] | None
+
+
+def _measure_of(name: str, alternatives: list[str]) -> _Measure:
+    lower_case = _word(alternatives, 0) if _lower_case(alternatives) else None
+    needles = [_required_literal(fold(a)) for a in alternatives]
+    return _Measure(
+        name, _word(alternatives), lower_case, tuple(set(needles)) if all(needles) else None
+    )
+
+
+def _required_literal(alternative: str) -> str:
+    """The longest run of plain characters that every match of ``alternative`` holds
+    ("" when none is sure): characters outside groups, classes and escapes, none of them
+    optional."""
+    runs: list[str] = []
+    run: list[str] = []
+    depth = 0
+    index = 0
+    while index < len(alternative):
+        char = alternative[index]
+        index += 1
+        if char == "|" and depth == 0:
+            return ""  # a choice: nothing is sure
+        if char in "?*{" and run:
+            run.pop()  # the character before may be absent
+        if depth == 0 and char not in "\\.^$*+?{}[]|()":
+            run.append(char)
+            continue
+        runs.append("".join(run))
+        run = []
+        if char == "\\":
+            index += 1
+        elif char in "[{":  # a class, or a count of repeats: nothing plain inside
+            index = alternative.index("]" if char == "[" else "}", index + 1) + 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+    runs.append("".join(run))
+    return max(runs, key=len)
+
+
+def _lower_case(alternatives: list[str]) -> bool:
+    """Whether matching ``alternatives`` case-insensitively is matching them as they are in
+    lower-cased text: all their letters are lower case, none is a trap letter of lowered(),
+    and no character class could hold an upper-case letter."""
+    letters = [re.sub(r"\\.", "", fold(a)) for a in alternatives]
+    return all(w == w.lower() and lowered(w) is not None and "[" not in w for w in letters)
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     s = SPACE
     currency_groups = "|".join(
-        f"(?P<{code}>{_any(forms)})" for code, forms in words.CURRENCIES.items()
+        f"(?P<{code}>{_any(forms)})" for code, forms in claim_words.CURRENCIES.items()
     )
     symbols = "|".join(
-        re.escape(k) for k in sorted(words.CURRENCY_SYMBOLS_BEFORE, key=len, reverse=True)
+        re.escape(k) for k in sorted(claim_words.CURRENCY_SYMBOLS_BEFORE, key=len, reverse=True)
+    )
+    units_after = (
+        rf"^\.?{s}*(?:{claim_words.CURRENCY_COUNTRY}{s}+)?(?:{currency_groups})(?![\w'])",
+        rf"^\.?{s}*{_any(claim_words.TONNES)}(?![\w'])",
+        rf"^{s}*{_any(claim_words.PERCENT)}(?![\w'])",
+        rf"^\.?{s}*{_any(claim_words.PEOPLE)}(?![\w'])",
+    )
+    currency_after, tonnes, percent, people = (re.compile(u, re.IGNORECASE) for u in units_after)
+    # Measures in name order: of the nouns that start at the same place, the first measure
+    # by name wins, as in _noun_after's min().
+    count_nouns = "|".join(
+        rf"(?P<{measure}>{_any(claim_words.COUNT_NOUNS[measure])}(?!\w))"
+        for measure in sorted(claim_words.COUNT_NOUNS)
     )
     return _Vocabulary(
-        currency_after=re.compile(
-            rf"^\.?{s}*(?:{words.CURRENCY_COUNTRY}{s}+)?(?:{currency_groups})(?![\w'])",
-            re.IGNORECASE,
-        ),
+        currency_after=currency_after,
         currency_before=re.compile(rf"(?P<symbol>{symbols}){s}*$"),
-        tonnes=re.compile(rf"^\.?{s}*{_any(words.TONNES)}(?![\w'])", re.IGNORECASE),
-        percent=re.compile(rf"^{s}*{_any(words.PERCENT)}(?![\w'])", re.IGNORECASE),
-        people=re.compile(rf"^\.?{s}*{_any(words.PEOPLE)}(?![\w'])", re.IGNORECASE),
-        count_nouns=tuple((m, _word(forms)) for m, forms in words.COUNT_NOUNS.items()),
-        measures=tuple((m, _word(forms)) for m, forms in words.MEASURE_CUES),
-        launch=_word(words.LAUNCH_CUES),
-        target=_word(words.TARGET_CUES),
-        target_years=re.compile(_any(words.TARGET_YEARS), re.IGNORECASE),
+        tonnes=tonnes,
+        percent=percent,
+        people=people,
+        any_unit_after=re.compile(
+            "|".join(units_after).replace("(?P<", "(?P<any_"), re.IGNORECASE
+        ),
+        count_noun=re.compile(rf"(?<![\w'])(?:{count_nouns})", re.IGNORECASE),
+        measures=tuple(_measure_of(m, forms) for m, forms in claim_words.MEASURE_CUES),
+        launch=_word(claim_words.LAUNCH_CUES),
+        target=_word(claim_words.TARGET_CUES),
+        target_years=re.compile(_any(claim_words.TARGET_YEARS), re.IGNORECASE),
         before=tuple(
             (q, re.compile(rf"(?<![\w']){_any(forms)}{s}*$", re.IGNORECASE))
-            for q, forms in words.QUALIFIERS_BEFORE.items()
+            for q, forms in claim_words.QUALIFIERS_BEFORE.items()
         ),
         after=tuple(
             (q, re.compile(rf"^{s}*(?:\w+{s}+)?{_any(forms)}(?![\w'])", re.IGNORECASE))
-            for q, forms in words.QUALIFIERS_AFTER.items()
+            for q, forms in claim_words.QUALIFIERS_AFTER.items()
         ),
         masks=re.compile(
             r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"  # clock times
@@ -125,57 +200,236 @@ def _vocabulary() -> _Vocabulary:
     )
 
 
-# ---------------------------------------------------------------------------- the figure
+# Every match of _Vocabulary.masks holds one of these (a clock time's colon, a phone
+# number's plus, bracket or hyphen, a year range's dash), and every target year a 19 or a 20.
+_MASK_MARKS = (":", "+", "(", "-", "–", "—")
+_TARGET_YEAR_MARKS = ("19", "20")
 
 
-def _masked(
-    text: str, language: str | None, amounts: list[Amount], bounds: tuple[tuple[int, int], ...]
-) -> list[tuple[int, int]]:
-    spans = _date_spans_near(text, language, amounts, bounds)
-    # both patterns need digits: search only around them, not the whole article
-    windows = windows_around([m.span() for m in _DIGITS.finditer(text)], text, 30, 30)
-    for pattern in (_vocabulary().masks, _vocabulary().target_years):
-        spans += [m.span() for a, b in windows for m in pattern.finditer(text, a, b)]
-    return spans
+# ------------------------------------------------------------------------- the sentences
 
 
-def _date_spans_near(
-    text: str, language: str | None, amounts: list[Amount], bounds: tuple[tuple[int, int], ...]
-) -> list[tuple[int, int]]:
-    """The date expressions of the stretches of text that hold an amount: only those can
-    cover one. A stretch is a sentence, joined to the next one where the period between them
-    may belong to a date ("5 мар. 2024", "2025 ж. 14 ..."), so no date expression runs
-    across its ends and reading it alone finds the same expressions as reading the article."""
-    spans: list[tuple[int, int]] = []
-    stretches = _date_stretches(text, bounds)
-    index = 0
-    for amount in amounts:
-        while index < len(stretches) and stretches[index][1] <= amount.span.start:
-            index += 1
-        if index == len(stretches):
-            break
-        a, b = stretches[index]
-        if a <= amount.span.start:
-            spans += [(a + start, a + end) for start, end in date_spans(text[a:b], language)]
-            index += 1
-    return spans
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start: int
+    end: int
+    previous: tuple[int, int] | None  # the sentence before it in the same paragraph
+
+
+
+
+class _Sentences:
+    """The sentences of ``sentence_bounds(text)``, read a line at a time and only where they
+    are asked for: a line break always ends a sentence, so the sentences of a line are those
+    sentence_bounds finds in the line alone, and an article's figures stand in few lines."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[int, tuple[tuple[int, int], ...]] = {}
+
+    def at(self, offset: int) -> _Sentence:
+        """The sentence that holds ``offset`` (a figure's start: never space, so always in a
+        sentence)."""
+        line = self._line_start(offset)
+        bounds = self.in_line(line)
+        index = bisect_right(bounds, (offset, _AFTER_ANY_END)) - 1
+        start, end = bounds[index]
+        return _Sentence(start, end, bounds[index - 1] if index else None)
+
+    def next_to(self, earlier: _Sentence, later: _Sentence) -> bool:
+        """Whether ``later`` is ``earlier`` or the sentence right after it: sentences hold
+        every character but space, so only space stands between two that follow each other."""
+        return earlier == later or self.text[earlier.end : later.start].isspace()
+
+    def in_line(self, line: int) -> tuple[tuple[int, int], ...]:
+        """The sentences of the line that starts at offset ``line``."""
+        bounds = self._lines.get(line)
+        if bounds is None:
+            piece = self.text[line : self._line_end(line)]
+            bounds = tuple((line + a, line + b) for a, b in line_sentence_bounds(piece))
+            self._lines[line] = bounds
+        return bounds
+
+    def _line_start(self, offset: int) -> int:
+        return self.text.rfind("\n", 0, offset) + 1
+
+    def _line_end(self, line: int) -> int:
+        end = self.text.find("\n", line)
+        return len(self.text) if end < 0 else end
+
+    def stretch(self, sentence: _Sentence) -> tuple[int, int]:
+        """The stretch of ``sentence`` in _date_spans_of: it and the sentences a date's
+        abbreviation joins to it."""
+        line = self._line_start(sentence.start)
+        index = self.in_line(line).index((sentence.start, sentence.end))
+        first = last = (line, index)
+        while (before := self._before(*first)) is not None and self._joined(*before):
+            first = before
+        while self._joined(*last) and (after := self._after(*last)) is not None:
+            last = after
+        return self.in_line(first[0])[first[1]][0], self.in_line(last[0])[last[1]][1]
+
+    def _joined(self, line: int, index: int) -> bool:
+        # The period after a date's abbreviation ("5 мар. 2024", "2025 ж. 14 ...") may have
+        # ended the sentence; the date goes on in the next one, unless a line break parts them.
+        start, end = self.in_line(line)[index]
+        return (
+            self.text[end : end + 1] != "\n"
+            and _DATE_ABBREVIATION.search(self.text, max(start, end - 8), end) is not None
+        )
+
+    def _before(self, line: int, index: int) -> tuple[int, int] | None:
+        while index == 0:
+            # The last sentence of a line that ends in no space ends at the line break, so
+            # it joins nothing: the lines before need not be read.
+            if line == 0 or not self.text[line - 2 : line - 1].isspace():
+                return None
+            line = self._line_start(line - 1)
+            index = len(self.in_line(line))
+        return line, index - 1
+
+    def _after(self, line: int, index: int) -> tuple[int, int] | None:
+        while index + 1 >= len(self.in_line(line)):
+            end = self._line_end(line)
+            if end == len(self.text):
+                return None
+            line, index = end + 1, -1
+        return line, index + 1
+
+
+# -------------------------------------------------------------------------------- masks
 
 
 # A date's own abbreviations ("г.", "ж.", "нояб.", "Sept.") are this short at most.
 _DATE_ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,5}\.+$")
+# The mask patterns run in windows this far around every run of digits (windows_around).
+_REACH = 30
 
 
-def _date_stretches(text: str, bounds: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
-    stretches: list[tuple[int, int]] = []
-    joined = False
-    for start, end in bounds:
-        if joined:
-            stretches[-1] = (stretches[-1][0], end)
-        else:
-            stretches.append((start, end))
-        following = text[end : end + 1]
-        joined = following != "\n" and _DATE_ABBREVIATION.search(text, max(start, end - 8), end) is not None
-    return stretches
+class _Masks:
+    """What keeps an amount from being a figure: a date expression, a clock time, a phone
+    number, a year range or a target year over it.
+
+    Masks are the date expressions of the stretches of text that hold an amount, and the
+    matches of the mask patterns in windows around the digits of the text. Only the
+    stretches and windows of the amounts asked about are read, each once."""
+
+    def __init__(self, text: str, language: str | None, sentences: _Sentences) -> None:
+        self.text = text
+        self.language = language
+        self.sentences = sentences
+        self._dates: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._windows: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._patterns: dict[tuple[int, int], list[tuple[int, int]]] = {}
+
+    def cover(self, amount: Amount, sentence: _Sentence) -> bool:
+        start, end = amount.span.start, amount.span.end
+        windows = [w for w in self._windows_of(sentence) if w[0] < end and start < w[1]]
+        return any(
+            a < end and start < b for window in windows for a, b in self._pattern_spans(window)
+        ) or any(a < end and start < b for a, b in self._date_spans_of(sentence))
+
+    def _windows_of(self, sentence: _Sentence) -> list[tuple[int, int]]:
+        # the windows over an amount are among those over its sentence
+        windows = self._windows.get((sentence.start, sentence.end))
+        if windows is None:
+            windows = _digit_windows(self.text, sentence.start, sentence.end)
+            self._windows[(sentence.start, sentence.end)] = windows
+        return windows
+
+    def _pattern_spans(self, window: tuple[int, int]) -> list[tuple[int, int]]:
+        spans = self._patterns.get(window)
+        if spans is None:
+            vocabulary = _vocabulary()
+            piece = self.text[window[0] : window[1]]
+            # each pattern needs a character of its own: skip a window without one
+            patterns = [
+                pattern
+                for pattern, marks in (
+                    (vocabulary.masks, _MASK_MARKS),
+                    (vocabulary.target_years, _TARGET_YEAR_MARKS),
+                )
+                if any(mark in piece for mark in marks)
+            ]
+            spans = [m.span() for p in patterns for m in p.finditer(self.text, *window)]
+            self._patterns[window] = spans
+        return spans
+
+    def _date_spans_of(self, sentence: _Sentence) -> list[tuple[int, int]]:
+        """The date expressions of the stretch of text ``sentence`` belongs to: a sentence,
+        joined to the next one where the period between them may belong to a date, so no date
+        expression runs across its ends and reading it alone finds the same expressions as
+        reading the article."""
+        a, b = self.sentences.stretch(sentence)
+        spans = self._dates.get((a, b))
+        if spans is None:
+            spans = [(a + s, a + e) for s, e in date_spans(self.text[a:b], self.language)]
+            self._dates[(a, b)] = spans
+        return spans
+
+
+def _digit_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The windows ``windows_around(every run of digits in text, text, _REACH, _REACH)``
+    puts over or near [start, end), found from the runs of digits nearby.
+
+    A run's window reaches _REACH characters to its left and, to its right, on to the first
+    space _REACH characters after it; windows that touch are merged. So the runs to read
+    are those near [start, end) and, on either side, every further run whose window still
+    reaches the windows already read (or [start, end) itself)."""
+    lo = _run_boundary(text, max(0, start - 2 * _REACH), -1)
+    hi = _run_boundary(text, min(len(text), end + 2 * _REACH), 1)
+    runs = _runs(text, lo, hi)
+    while True:
+        # Runs before ``lo`` whose windows end at or after ``reach`` merge with the first
+        # run's window or cover [start, end). A window ends at a space: one that ends before
+        # the last space short of ``reach`` stops there, so its run ended more than _REACH
+        # characters before that space.
+        reach = min(start + 1, max(0, runs[0][0] - _REACH)) if runs else start + 1
+        space = reach - 1
+        while space >= 0 and not text[space].isspace():
+            space -= 1
+        new_lo = _run_boundary(text, max(0, space - _REACH), -1)
+        before = _runs(text, new_lo, lo) if new_lo < lo else []
+        if not before:
+            break
+        runs, lo = before + runs, new_lo
+    while runs:
+        # Runs after ``hi`` whose windows start within the last window merge with it.
+        last_end = _window_end(text, runs[-1][1])
+        new_hi = _run_boundary(text, min(len(text), last_end + _REACH + 1), 1)
+        after = _runs(text, hi, new_hi) if hi < new_hi else []
+        if not after:
+            break
+        runs, hi = runs + after, new_hi
+    return windows_around(runs, text, _REACH, _REACH)
+
+
+_SPACE = re.compile(r"\s")  # what str.isspace() holds to be space
+
+
+def _window_end(text: str, run_end: int) -> int:
+    """Where windows_around ends the window of a run: _REACH on, then at the next space."""
+    space = _SPACE.search(text, min(len(text), run_end + _REACH))
+    return space.start() if space else len(text)
+
+
+def _run_boundary(text: str, offset: int, step: int) -> int:
+    """``offset``, moved by ``step`` until it splits no run of digits."""
+    while 0 < offset < len(text) and text[offset - 1].isdecimal() and text[offset].isdecimal():
+        offset += step
+    return offset
+
+
+def _runs(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [m.span() for m in _DIGITS.finditer(text, lo, hi)]
+
+
+# ---------------------------------------------------------------------------- the figure
+
+# Scales that make a unit-less amount a sum of money in the currency just mentioned.
+_SCALED = ("mln", "bn", "trn")
+# The words after a figure where its counted noun may stand.
+_NOUN_WINDOW = re.compile(rf"\.?(?:{SPACE}+(?:[^\W\d_]|['’-])+){{1,{_NOUN_WORDS}}}")
 
 
 def _is_year(amount: Amount) -> bool:
@@ -187,26 +441,22 @@ def _is_year(amount: Amount) -> bool:
     )
 
 
-def _sentence_of(bounds: tuple[tuple[int, int], ...], offset: int) -> int:
-    index = bisect_right(bounds, (offset, _AFTER_ANY_END)) - 1
-    if index >= 0 and bounds[index][0] <= offset < bounds[index][1]:
-        return index
-    return -1
-
-
 def _unit(text: str, amount: Amount) -> tuple[str | None, str | None, int]:
     """(kind, currency, end of the unit) for the words right after or before ``amount``."""
     vocabulary = _vocabulary()
     after = text[amount.span.end : amount.span.end + 60]
-    match = vocabulary.currency_after.match(after)
+    unit_after = vocabulary.any_unit_after.match(after) is not None
+    match = vocabulary.currency_after.match(after) if unit_after else None
     if match:
-        code = next(code for code in words.CURRENCIES if match.group(code))
+        code = next(code for code in claim_words.CURRENCIES if match.group(code))
         return MONEY, code, amount.span.end + match.end()
     before = vocabulary.currency_before.search(
         text[max(0, amount.span.start - 6) : amount.span.start]
     )
     if before:
-        return MONEY, words.CURRENCY_SYMBOLS_BEFORE[before.group("symbol")], amount.span.end
+        return MONEY, claim_words.CURRENCY_SYMBOLS_BEFORE[before.group("symbol")], amount.span.end
+    if not unit_after:
+        return None, None, amount.span.end
     for kind, pattern in (
         (TONNES, vocabulary.tonnes),
         (PERCENT, vocabulary.percent),
@@ -220,54 +470,56 @@ def _unit(text: str, amount: Amount) -> tuple[str | None, str | None, int]:
 
 def _noun_after(text: str, offset: int) -> str | None:
     """The measure named by the counted noun a few words after ``offset``, if any."""
-    window = re.match(
-        rf"^\.?(?:{SPACE}+(?:[^\W\d_]|['’-])+){{1,{_NOUN_WORDS}}}", text[offset : offset + 120]
-    )
+    window = _NOUN_WINDOW.match(text, offset, offset + 120)
     if window is None:
         return None
-    found = [
-        (m.start(), measure)
-        for measure, pattern in _vocabulary().count_nouns
-        if (m := pattern.search(window.group()))
-    ]
-    return min(found)[1] if found else None
+    noun = _vocabulary().count_noun.search(window.group())
+    return noun.lastgroup if noun else None
+
+
+_SIGN_BEFORE = re.compile(r"[$€₸₽]\s*$")
+_CLOSING_BRACKET = re.compile(rf"{SPACE}*\)")
+_BRACKETS = re.compile(rf"^{SPACE}*\([^()]*\)")
 
 
 def _qualifier(text: str, figure_start: int, unit_end: int) -> str | None:
     vocabulary = _vocabulary()
     head = text[max(0, figure_start - 40) : figure_start]
-    head = re.sub(r"[$€₸₽]\s*$", "", head)
+    head = _SIGN_BEFORE.sub("", head)
     for qualifier, pattern in vocabulary.before:
         if pattern.search(head):
             return qualifier
     tail = text[unit_end : unit_end + 80]
-    if re.match(rf"{SPACE}*\)", tail):
+    if _CLOSING_BRACKET.match(tail):
         return None  # the figure is a parenthetical restatement
-    tail = re.sub(rf"^{SPACE}*\([^()]*\)", "", tail)
+    tail = _BRACKETS.sub("", tail)
     for qualifier, pattern in vocabulary.after:
         if pattern.match(tail):
             return qualifier
     return None
 
 
-def _figures(text: str, language: str | None) -> list[_Figure]:
-    bounds = sentence_bounds(text)
-    amounts = find_amounts(text)
-    masked = _masked(text, language, amounts, bounds)
+def _figures(
+    text: str, language: str | None, sentences: _Sentences, words: Words | None = None
+) -> list[_Figure]:
+    masks = _Masks(text, language, sentences)
     figures: list[_Figure] = []
-    for amount in amounts:
-        if any(a < amount.span.end and amount.span.start < b for a, b in masked):
-            continue
+    for amount in find_amounts(text, words):
         kind, currency, unit_end = _unit(text, amount)
         if kind is None and _is_year(amount):
             continue
         noun = _noun_after(text, unit_end)
         if kind is None and noun is not None:
             kind = COUNT
+        if kind is None and amount.scale not in _SCALED:
+            continue  # a bare number: no claim, and no other figure takes anything from it
+        sentence = sentences.at(amount.span.start)
+        if masks.cover(amount, sentence):
+            continue
         figures.append(
             _Figure(
                 amount=amount,
-                sentence=_sentence_of(bounds, amount.span.start),
+                sentence=sentence,
                 kind=kind,
                 unit_end=unit_end,
                 currency=currency,
@@ -275,20 +527,20 @@ def _figures(text: str, language: str | None) -> list[_Figure]:
                 qualifier=_qualifier(text, amount.span.start, unit_end),
             )
         )
-    return _with_inherited_currency(figures)
+    return _with_inherited_currency(figures, sentences)
 
 
-def _with_inherited_currency(figures: list[_Figure]) -> list[_Figure]:
-    """A scaled amount with no unit ("10 миллиардга") takes the previous money figure's currency."""
+def _with_inherited_currency(figures: list[_Figure], sentences: _Sentences) -> list[_Figure]:
+    """A scaled amount with no unit ("10 миллиардга") takes the previous money figure's currency
+    when it stands in the same sentence or the next one."""
     result: list[_Figure] = []
     last_money: _Figure | None = None
     for figure in figures:
-        scaled = figure.amount.scale in ("mln", "bn", "trn")
         if (
             figure.kind is None
-            and scaled
+            and figure.amount.scale in _SCALED
             and last_money is not None
-            and figure.sentence - last_money.sentence <= 1
+            and sentences.next_to(last_money.sentence, figure.sentence)
         ):
             figure = replace(figure, kind=MONEY, currency=last_money.currency)
         if figure.kind == MONEY:
@@ -301,30 +553,27 @@ def _with_inherited_currency(figures: list[_Figure]) -> list[_Figure]:
 
 
 def _measure_in(sentence: str, allowed: frozenset[str] | None = None) -> str | None:
-    for measure, pattern in _vocabulary().measures:
-        if (allowed is None or measure in allowed) and pattern.search(sentence):
-            return measure
+    lower = lowered(sentence)
+    for measure in _vocabulary().measures:
+        if allowed is not None and measure.name not in allowed:
+            continue
+        if lower is None or measure.lower_case is None:
+            if measure.pattern.search(sentence):
+                return measure.name
+        elif (measure.needles is None or any(map(lower.__contains__, measure.needles))) and (
+            measure.lower_case.search(lower)
+        ):
+            return measure.name
     return None
 
 
-def _same_paragraph(text: str, bounds: tuple[tuple[int, int], ...], index: int) -> bool:
-    return index > 0 and "\n" not in text[bounds[index - 1][1] : bounds[index][0]]
-
-
-def _measure(
-    figure: _Figure, count: _Figure | None, text: str, bounds: tuple[tuple[int, int], ...]
-) -> str:
-    start, end = bounds[figure.sentence]
-    sentence = text[start:end]
-    allowed = words.MONEY_MEASURES if figure.kind == MONEY else None
+def _measure(figure: _Figure, count: _Figure | None, text: str) -> str:
+    sentence = text[figure.sentence.start : figure.sentence.end]
+    allowed = claim_words.MONEY_MEASURES if figure.kind == MONEY else None
     measure = (count.noun if count else None) or figure.noun or _measure_in(sentence, allowed)
-    if (
-        measure is None
-        and figure.kind != PERCENT
-        and _same_paragraph(text, bounds, figure.sentence)
-    ):
-        previous = text[bounds[figure.sentence - 1][0] : bounds[figure.sentence - 1][1]]
-        measure = _measure_in(previous, allowed)
+    if measure is None and figure.kind != PERCENT and figure.sentence.previous is not None:
+        start, end = figure.sentence.previous
+        measure = _measure_in(text[start:end], allowed)
     if measure == "projects" and _vocabulary().launch.search(sentence):
         return "projects_launched"
     if measure == "trade" and (_target_year(sentence) or _vocabulary().target.search(sentence)):
@@ -333,6 +582,8 @@ def _measure(
 
 
 def _target_year(sentence: str) -> int | None:
+    if "19" not in sentence and "20" not in sentence:
+        return None  # every target year is written 19xx or 20xx
     match = _vocabulary().target_years.search(sentence)
     if match is None:
         return None
@@ -365,34 +616,33 @@ def _distance(a: _Figure, b: _Figure) -> int:
 _UNITS = {TONNES: "tonnes", PERCENT: "percent", PEOPLE: "people", COUNT: "count"}
 
 
-def find_claims(text: str, language: str | None = None) -> list[ClaimMention]:
-    """Every money and quantity figure in ``text``; each span is the sentence stating it."""
+def find_claims(
+    text: str, language: str | None = None, words: Words | None = None
+) -> list[ClaimMention]:
+    """Every money and quantity figure in ``text``; each span is the sentence stating it.
+
+    ``words``: the words of ``text`` (``normalize.words``), when the caller has them: the
+    amounts are then looked for only where they may stand (same claims, found faster)."""
     folded = fold(text)
-    bounds = sentence_bounds(folded)
-    figures = _figures(folded, language)
+    figures = _figures(folded, language, _Sentences(folded), words)
     counts = {id(f): c for f in figures if f.kind == MONEY and (c := _count_beside(f, figures))}
     consumed = {id(c) for c in counts.values()}
     claims: list[ClaimMention] = []
     for figure in figures:
-        if figure.kind is None or id(figure) in consumed or figure.sentence < 0:
+        if figure.kind is None or id(figure) in consumed:
             continue
         count = counts.get(id(figure))
-        measure = _measure(figure, count, folded, bounds)
+        measure = _measure(figure, count, folded)
         if measure == "other" and figure.kind in (PERCENT, PEOPLE, COUNT):
             continue
-        claims.append(_claim(figure, count, measure, text, folded, bounds))
+        claims.append(_claim(figure, count, measure, text, folded))
     return claims
 
 
 def _claim(
-    figure: _Figure,
-    count: _Figure | None,
-    measure: str,
-    text: str,
-    folded: str,
-    bounds: tuple[tuple[int, int], ...],
+    figure: _Figure, count: _Figure | None, measure: str, text: str, folded: str
 ) -> ClaimMention:
-    start, end = bounds[figure.sentence]
+    start, end = figure.sentence.start, figure.sentence.end
     unit = figure.currency if figure.kind == MONEY else _UNITS[figure.kind or COUNT]
     if figure.kind == COUNT and figure.noun == "tourists":
         unit = "people"

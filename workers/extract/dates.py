@@ -95,6 +95,10 @@ class _Calendar:
     month_anchor_lower: re.Pattern[str] | None
     weekday_anchor_lower: re.Pattern[str] | None
     idioms_lower: re.Pattern[str] | None
+    # Every month name, weekday and relative-day word and ``numeric_anchor`` in one pattern
+    # for lower-cased text behind a space: a text it finds nothing in holds no date
+    # expression (None as for the anchors).
+    any_cue_lower: re.Pattern[str] | None
     relative: MappingProxyType[
         str, MappingProxyType[str, int]
     ]  # language -> casefolded word -> offset in days
@@ -234,6 +238,22 @@ def _lower_anchor(words: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w'])(?:{_alternation([w.lower() for w in folded])})")
 
 
+def _any_cue_lower(words: list[str]) -> re.Pattern[str] | None:
+    """One of ``words`` at the start of a word, or a numeric date's "15.11", in lower-cased
+    text with a space put in front; None when lower-casing a word could lose a match.
+    Only whether anything matches counts, not which word: the words' order does not matter.
+
+    Opening on the character before the cue (a non-word character, or the digit before
+    "[./-]") rather than on the anchors' lookbehind lets the regex engine skip from one
+    such character to the next instead of trying every letter.
+    """
+    folded = [fold(w) for w in words]
+    if any(lowered(w) is None for w in folded):
+        return None
+    words_piece = _alternation([w.lower() for w in folded])
+    return re.compile(rf"[\W\d](?:(?<=[^\w'])(?:{words_piece})|(?<=\d)[./-]\d)")
+
+
 def _case_blind(words: list[str]) -> bool:
     """Whether a case-insensitive alternation of ``words`` matches what the same alternation
     of the lower-cased words matches in lower-cased text: no trap letters, and no word is a
@@ -289,6 +309,7 @@ def _calendar() -> _Calendar:
     }
     modifier_words = data["weekday_modifiers"]
     all_modifiers = [w for ws in modifier_words.values() for w in ws]
+    weekday_forms = [f for t in data["weekdays"].values() for fs in t["days"].values() for f in fs]
     weekdays = {
         lang: (
             _build_weekday(table, all_modifiers),
@@ -316,12 +337,13 @@ def _calendar() -> _Calendar:
             "|".join(_month_piece(t, True) for t in languages.values()), re.IGNORECASE
         ),
         numeric_anchor=re.compile(r"\d[./-]\d"),
-        weekday_anchor=_anchor(
-            [f for t in data["weekdays"].values() for fs in t["days"].values() for f in fs]
-        ),
+        weekday_anchor=_anchor(weekday_forms),
         month_anchor_lower=_lower_anchor([form for form, _ in month_by_form]),
-        weekday_anchor_lower=_lower_anchor(
-            [f for t in data["weekdays"].values() for fs in t["days"].values() for f in fs]
+        weekday_anchor_lower=_lower_anchor(weekday_forms),
+        any_cue_lower=_any_cue_lower(
+            [form for form, _ in month_by_form]
+            + weekday_forms
+            + [word for words in relative.values() for word in words]
         ),
         idioms_lower=(
             re.compile(rf"(?<![\w'])(?:{trie_alternation([fold(i).lower() for i in data['idioms']])})")
@@ -342,6 +364,7 @@ def _calendar() -> _Calendar:
 # ------------------------------------------------------------------------------- scanning
 
 
+@lru_cache(maxsize=4096)  # keyed by a month word as written
 def _month_number(token: str) -> int | None:
     key = fold(token).casefold().rstrip(".")
     for form, month in _calendar().month_by_form:
@@ -495,6 +518,7 @@ def _weekday_expressions(text: str, languages: tuple[str, ...], lower: str | Non
     return found
 
 
+@lru_cache(maxsize=64)
 def _language_keys(language: str | None) -> tuple[str, ...]:
     base = re.split(r"[-_]", language.lower())[0] if language else ""
     known = tuple(_calendar().relative)
@@ -507,12 +531,15 @@ def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
     folded = fold(text)
     lower = lowered(folded)
     cal = _calendar()
+    if _dateless(folded, lower, cal):
+        return ()
     month_anchors = (
         cal.month_anchor_lower.finditer(lower)
         if lower is not None and cal.month_anchor_lower is not None
         else cal.month_anchor.finditer(folded)
     )
-    month_windows = windows_around([m.span() for m in month_anchors], folded, 45, 45)
+    months = [m.span() for m in month_anchors]
+    month_windows = windows_around(months, folded, 45, 45)
     numeric_windows = windows_around(
         [m.span() for m in cal.numeric_anchor.finditer(folded)], folded, 12, 12
     )
@@ -521,8 +548,11 @@ def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
         windows = numeric_windows if name in _NUMERIC_PATTERNS else month_windows
         if not windows:
             continue  # most sentences name no month and write no numeric date
-        for match in (m for a, b in windows for m in pattern.finditer(folded, a, b)):
-            candidates += [(rank, e) for e in _expressions_from(name, match)]
+        for a, b in windows:
+            if not _may_match(name, folded, lower, a, b, months):
+                continue
+            for match in pattern.finditer(folded, a, b):
+                candidates += [(rank, e) for e in _expressions_from(name, match)]
     keys = _language_keys(language)
     rank = len(_calendar().patterns)
     candidates += [(rank, e) for e in _relative_expressions(folded, keys, lower)]
@@ -534,6 +564,43 @@ def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
             chosen.append(expression)
     chosen.sort(key=lambda e: e.start)
     return tuple(_drop_overridden(folded, chosen))
+
+
+def _dateless(folded: str, lower: str | None, cal: _Calendar) -> bool:
+    """Whether a text surely holds no date expression: no month name, weekday or
+    relative-day word, and no numeric date. Most sentences are such; the full patterns
+    need not run on them."""
+    return (
+        lower is not None
+        and cal.any_cue_lower is not None
+        and not cal.any_cue_lower.search(" " + lower)
+    )
+
+
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _may_match(
+    name: str, folded: str, lower: str | None, a: int, b: int, months: list[tuple[int, int]]
+) -> bool:
+    """Whether the month pattern ``name`` can find an expression in ``folded[a:b]``.
+
+    What the patterns require is checked first, in C: running one of them (the month names
+    of every language, ignoring case) costs far more than these checks.
+    """
+    if name == "month" or name in _NUMERIC_PATTERNS:
+        return True
+    if not _DIGIT.search(folded, a, b):
+        return False  # every other month pattern reads a day number
+    if name == "cross":
+        return sum(a <= start < b for start, _ in months) >= 2  # a month at each end
+    if name == "month_first":
+        return _LATIN.search(folded, a, b) is not None  # an English month name
+    if name == "genitive_first" and lower is not None:
+        # only a month name in the genitive reads as a date this way
+        return any(ending in lower[a:b] for ending in _GENITIVE_ENDINGS)
+    return True
 
 
 _APPOSITION = re.compile(rf"^{SPACE}*[,(]?{SPACE}*$")
@@ -563,6 +630,7 @@ def date_spans(text: str, language: str | None = None) -> list[tuple[int, int]]:
 # ----------------------------------------------------------------------------- resolution
 
 
+@lru_cache(maxsize=64)  # keyed by a publication time: every sentence of an article asks
 def _local_day(anchor: datetime, tz: str) -> date:
     zone = ZoneInfo(tz)
     if anchor.tzinfo is None:
@@ -703,9 +771,12 @@ def find_dates(
 ) -> list[DateMention]:
     """Every date expression in ``text``, resolved; spans are offsets into ``text``."""
     anchor_day = _local_day(anchor, tz) if anchor is not None else None
+    expressions = _scan(text, language)
+    if not expressions:
+        return []
     context = _Context(fold(text), anchor_day)
     mentions: list[DateMention] = []
-    for expression in _scan(text, language):
+    for expression in expressions:
         resolved = _resolve(expression, context)
         if resolved is None:
             continue

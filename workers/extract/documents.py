@@ -20,13 +20,24 @@ sub-list ("компании подписали два документа: ..."),
 
 from __future__ import annotations
 
+import os
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import accumulate, islice
 
 from workers.extract._grammar import document_words as words
-from workers.extract._grammar.text import SPACE, Cue, fold, lowered, occurs_in, sentence_bounds
+from workers.extract._grammar.text import (
+    SPACE,
+    Cue,
+    fold,
+    literal_start,
+    lowered,
+    occurs_in,
+    line_sentence_bounds,
+)
 from workers.extract.numbers import find_amounts
 from workers.records import DocumentMention, Span
 
@@ -37,10 +48,14 @@ _MAX_COUNT = 500
 # (A letter right before the ending is a word of two letters or more ending so; written
 # without "\b\w+", which would retry every word start of the sentence.)
 _TURKIC = re.compile(r"[әғқңөұүһіўҳ]|\w(?:ning|lari|larni|dagi)\b|\b[og]'\w", re.IGNORECASE)
+# What a match of _TURKIC contains in lower case: a sentence without any is not searched.
+_TURKIC_CUES = (*"әғқңөұүһіўҳ", "ning", "lari", "larni", "dagi", "'")
 # A word, a quoted name (kept whole: its dashes and spaces are the name's), or one mark.
+# A word runs over letters, digits and apostrophes, a hyphen before a letter and a dash
+# before a digit; written as runs of letters so that the engine takes a run at a time.
 _ATOM = re.compile(
     r"«[^»\n]*»|“[^”\n]*”|„[^“”\n]*[“”]|\"[^\"\n]*\""
-    r"|[^\W_](?:[\w']|-(?=\w)|[–—](?=\d))*"
+    r"|[^\W_][\w']*(?:(?:-(?=\w)|[–—](?=\d))[\w']*)*"
     r"|\S"
 )
 _BOUNDARY_MARKS = frozenset(",;:.!?()[]–—-")
@@ -64,7 +79,10 @@ _NOMINATIVE = (
     (re.compile(r"^(концепци)(?:и|ю|ей)$", re.IGNORECASE), r"\1я"),
     (re.compile(r"^(декларац)(?:ии|ию|ией)$", re.IGNORECASE), r"\1ия"),
 )
+# Any of the forms above: a word none of them matches is left as it is.
+_OBLIQUE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _NOMINATIVE), re.IGNORECASE)
 _FEMININE_ADJECTIVE = re.compile(r"(\w+)(?:ую|ой)$")
+_ADJECTIVE_ENDING = re.compile(r"(?:ое|ее|ый|ий|ой|ая|яя|ую|юю|ые|ие)$")
 # A Kazakh or Uzbek plural without a case ending is a subject ("Президентлар", "Тараптар"),
 # never a word inside a title, where nouns carry case ("обектларини", "инвестицияларды").
 _PLURAL_SUBJECT = re.compile(r"\w(?:лар|лер|дар|дер|тар|тер|lar|ler)$", re.IGNORECASE)
@@ -78,15 +96,21 @@ class _Patterns:
     generic: re.Pattern[str]
     signing: re.Pattern[str]
     head_first_stop: re.Pattern[str]
+    head_first_stop_gate: _WordGate
+    title_end_gate: _WordGate  # a stop word or a coordinator
     relative: re.Pattern[str]
     head_final_stop: re.Pattern[str]
     head_final_leading: re.Pattern[str]
     coordinator: re.Pattern[str]
+    coordinator_gate: _WordGate
     title_adjective: re.Pattern[str]
     any_noun: re.Pattern[str]
-    # Literal beginnings of the vocabularies searched sentence by sentence.
-    head_first_cues: tuple[Cue, ...]
-    head_final_cues: tuple[Cue, ...]
+    counted_noun: re.Pattern[str]
+    # Where the nouns of each kind may begin, to try them there only.
+    head_first_starts: _NounStarts
+    head_final_starts: _NounStarts
+    # Literal beginnings of the signing verbs and the document nouns, looked up in the whole
+    # article to find the few sentences worth reading.
     generic_cue: Cue
     signing_cue: Cue
 
@@ -102,6 +126,100 @@ def _search(forms: list[str]) -> re.Pattern[str]:
 
 def _at_start(forms: list[str]) -> re.Pattern[str]:
     return re.compile(rf"{_alternatives(forms)}(?![\w'])", re.IGNORECASE)
+
+
+# An optional group that opens an alternative ("(?:совместн\w+\s+)?заявлени...").
+_OPTIONAL_LEAD = re.compile(r"^\(\?:([^()]*)\)\?")
+
+
+@dataclass(frozen=True, slots=True)
+class _NounStarts:
+    """For each kind of a table of nouns, the literals a match of its nouns begins with: a
+    form's beginning or, after an optional opening group, the group's and what follows it
+    ("совместн", "заявлени"). None for a kind where a form has no such literal."""
+
+    starts: tuple[tuple[str, ...] | None, ...]
+    literals: tuple[tuple[str, int], ...]  # every kind's literals, with the kind's index
+
+    @classmethod
+    def of(cls, table: Iterable[list[str]]) -> _NounStarts:
+        cues = [Cue.of(piece for form in forms for piece in _openings(form)) for forms in table]
+        starts = tuple(cue.starts for cue in cues)
+        literals = tuple(
+            (literal, kind) for kind, literals in enumerate(starts) for literal in literals or ()
+        )
+        return cls(starts, literals)
+
+
+def _openings(form: str) -> list[str]:
+    """The fragments a match of ``form`` begins with."""
+    lead = _OPTIONAL_LEAD.match(form)
+    return [form] if lead is None else [lead.group(1), form[lead.end() :]]
+
+
+# What an atom of a title may be made of.
+_WORD = re.compile(r"[^\W_][\w']*")
+
+
+@dataclass(frozen=True, slots=True)
+class _WordGate:
+    """A cheap test before matching a vocabulary at a word: a match begins with one of its
+    forms' literal beginnings, and is exactly that beginning when the form goes on with a
+    space ("в\\s+рамках") or, for a vocabulary of whole words, when the form is that
+    literal. ``prefixes`` (by first letter) is None when a form has none."""
+
+    prefixes: dict[str, tuple[str, ...]] | None
+    whole: frozenset[str]
+
+    @classmethod
+    def of(cls, forms: list[str], whole_words: bool = False) -> _WordGate:
+        prefixes: dict[str, list[str]] = {}
+        whole = set()
+        for form in map(fold, forms):
+            literal = literal_start(form)
+            # a word is the letters, digits and apostrophes before anything else
+            word = _WORD.match(literal)
+            if word is None:
+                return cls(None, frozenset())
+            rest = form[len(literal) :]
+            if word.end() == len(literal) and (
+                rest.startswith("\\s") or (whole_words and literal == form)
+            ):
+                whole.add(literal)
+            else:
+                prefixes.setdefault(literal[0], []).append(word.group())
+        return cls({k: tuple(v) for k, v in prefixes.items()}, frozenset(whole))
+
+    @classmethod
+    def either(cls, *gates: _WordGate) -> _WordGate:
+        """A gate that admits what any of ``gates`` admits."""
+        prefixes: dict[str, set[str]] = {}
+        for gate in gates:
+            if gate.prefixes is None:
+                return cls(None, frozenset())
+            for letter, starts in gate.prefixes.items():
+                prefixes.setdefault(letter, set()).update(starts)
+        whole = frozenset().union(*(gate.whole for gate in gates))
+        return cls({k: tuple(sorted(v)) for k, v in prefixes.items()}, whole)
+
+    def admits(self, word: str | None) -> bool:
+        """Whether the vocabulary may match at ``word`` (in lower case; None: unknown)."""
+        if word is None or self.prefixes is None or word in self.whole:
+            return True
+        starts = self.prefixes.get(word[:1])
+        return starts is not None and word.startswith(starts)
+
+
+def _shared_beginnings(cue: Cue, length: int = 5) -> Cue:
+    """``cue`` with beginnings that share their first ``length`` letters cut to what they
+    share ("одобрил", "одобрен": "одобр"): one search of the article instead of several, for
+    a few more places where the pattern is tried."""
+    if cue.starts is None:
+        return cue
+    groups: dict[str, list[str]] = {}
+    for start in cue.starts:
+        groups.setdefault(start[:length], []).append(start)
+    return Cue(tuple(sorted(os.path.commonprefix(group) for group in groups.values())))
 
 
 @lru_cache(maxsize=1)
@@ -121,49 +239,71 @@ def _patterns() -> _Patterns:
         generic=_search(words.GENERIC_NOUNS),
         signing=_search(words.SIGNING_VERBS),
         head_first_stop=_at_start(words.HEAD_FIRST_STOPS),
+        head_first_stop_gate=_WordGate.of(words.HEAD_FIRST_STOPS),
         relative=_at_start(words.RELATIVES),
         head_final_stop=re.compile(rf"^{_alternatives(words.HEAD_FINAL_STOPS)}$", re.IGNORECASE),
         head_final_leading=re.compile(
             rf"^{_alternatives(words.HEAD_FINAL_LEADING)}$", re.IGNORECASE
         ),
         coordinator=re.compile(rf"^{_alternatives(words.COORDINATORS)}$", re.IGNORECASE),
+        coordinator_gate=_WordGate.of(words.COORDINATORS, whole_words=True),
+        title_end_gate=_WordGate.either(
+            _WordGate.of(words.HEAD_FIRST_STOPS), _WordGate.of(words.COORDINATORS, whole_words=True)
+        ),
         title_adjective=re.compile(rf"^{_alternatives(words.TITLE_ADJECTIVES)}$", re.IGNORECASE),
         any_noun=_at_start(every_noun),
-        head_first_cues=tuple(Cue.of(forms) for forms in words.HEAD_FIRST_NOUNS.values()),
-        head_final_cues=tuple(Cue.of(forms) for forms in words.HEAD_FINAL_NOUNS.values()),
-        generic_cue=Cue.of(words.GENERIC_NOUNS),
-        signing_cue=Cue.of(words.SIGNING_VERBS),
+        # match() anchors at the position given; "^" would not
+        counted_noun=re.compile(
+            rf"\.?(?:{SPACE}+(?:та|ta|\w+))?{SPACE}+{_alternatives(words.GENERIC_NOUNS)}",
+            re.IGNORECASE,
+        ),
+        head_first_starts=_NounStarts.of(words.HEAD_FIRST_NOUNS.values()),
+        head_final_starts=_NounStarts.of(words.HEAD_FINAL_NOUNS.values()),
+        generic_cue=_shared_beginnings(Cue.of(words.GENERIC_NOUNS)),
+        signing_cue=_shared_beginnings(Cue.of(words.SIGNING_VERBS)),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Cues:
-    """Where the signing and document words may occur in the article (None: anywhere); the
-    lower-cased article, to look for the document nouns in the few signing sentences."""
+# ---------------------------------------------------------------------------------- article
 
+
+@dataclass(frozen=True, slots=True)
+class _Article:
+    """The folded article and where its signing verbs and document nouns may occur.
+
+    ``lower`` is the article in lower case when comparing lower case stands for matching
+    case-insensitively (see ``lowered``); the offsets are where the vocabularies' literal
+    beginnings occur in it. When ``lower`` is None every sentence may hold anything.
+    """
+
+    text: str
     lower: str | None
-    generic: list[int] | None
     signing: list[int] | None
+    generic: list[int] | None
 
-    def kinds(self, cues: tuple[Cue, ...], start: int, end: int) -> list[bool]:
-        """For each kind's cue, whether a noun of that kind may stand in [start, end)."""
-        if self.lower is None:
-            return [True] * len(cues)
-        sentence = self.lower[start:end]
-        return [cue.starts is None or any(s in sentence for s in cue.starts) for cue in cues]
-
-
-def _cues(text: str) -> _Cues:
-    patterns = _patterns()
-    lower = lowered(text)
-    return _Cues(
-        lower=lower,
-        generic=patterns.generic_cue.offsets(lower),
-        signing=patterns.signing_cue.offsets(lower),
-    )
+    @classmethod
+    def of(cls, folded: str) -> _Article:
+        patterns = _patterns()
+        lower = lowered(folded)
+        if lower is None:
+            return cls(folded, None, None, None)
+        return cls(
+            folded,
+            lower,
+            patterns.signing_cue.offsets(lower),
+            patterns.generic_cue.offsets(lower),
+        )
 
 
-@dataclass(frozen=True, slots=True)
+def _may_hold(text: str, literal: str) -> bool:
+    """Whether ``text`` has every letter of ``literal``: a letter the text lacks rules the
+    literal out at the cost of one memchr, far below a substring search, and most literals
+    belong to the other languages."""
+    return all(map(text.__contains__, literal))
+
+
+# Not frozen: made by the dozen for every title, and a frozen class is built slower.
+@dataclass(slots=True)
 class _Atom:
     start: int
     end: int
@@ -182,24 +322,198 @@ def _atoms(text: str, start: int, end: int, limit: int | None = None) -> list[_A
 # ------------------------------------------------------------------------ signing context
 
 
-def _signing_sentences(text: str, bounds: tuple[tuple[int, int], ...], cues: _Cues) -> list[bool]:
+
+class _Lines:
+    """The article's sentences, read line by line and only where asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._read: dict[int, tuple[tuple[tuple[int, int], ...], int]] = {}
+
+    def line(self, line_start: int) -> tuple[tuple[tuple[int, int], ...], int]:
+        """The sentences of the line starting at ``line_start``, and where the line ends."""
+        if line_start not in self._read:
+            line_end = self.text.find("\n", line_start)
+            line_end = len(self.text) if line_end < 0 else line_end
+            bounds = line_sentence_bounds(self.text[line_start:line_end])
+            shifted = tuple((line_start + a, line_start + b) for a, b in bounds)
+            self._read[line_start] = (shifted, line_end)
+        return self._read[line_start]
+
+    def around(self, offset: int) -> tuple[tuple[tuple[int, int], ...], int]:
+        return self.line(self.text.rfind("\n", 0, offset) + 1)
+
+    def following(self, sentence: tuple[int, int]) -> tuple[int, int] | None:
+        """The sentence after ``sentence``, on its line or on the next line that has one."""
+        bounds, line_end = self.around(sentence[0])
+        index = bounds.index(sentence)
+        if index + 1 < len(bounds):
+            return bounds[index + 1]
+        while line_end < len(self.text):
+            bounds, line_end = self.line(line_end + 1)
+            if bounds:
+                return bounds[0]
+        return None
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    signs: bool  # a signing verb
+    generic: bool  # a noun for documents in general
+
+
+def _read_sentences(article: _Article, lines: _Lines) -> list[_Sentence]:
+    """The sentences that hold a signing verb or a document noun, in text order: no other
+    sentence signs, heads a list, or leads into one that signs."""
     patterns = _patterns()
-    signs = [
-        occurs_in(cues.signing, a, b) and patterns.signing.search(text, a, b) is not None
-        for a, b in bounds
-    ]
-    generic = [
-        occurs_in(cues.generic, a, b) and patterns.generic.search(text, a, b) is not None
-        for a, b in bounds
-    ]
-    return [signs[i] or (i > 0 and signs[i - 1] and generic[i - 1]) for i in range(len(bounds))]
+    text = article.text
+    if article.signing is None or article.generic is None:
+        line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    else:
+        # A word that does not match with the rest of the text in view does not within its
+        # sentence either (a sentence ends before a space), and its line need not be split.
+        hits = [at for at in article.signing if patterns.signing.match(text, at)]
+        hits += [at for at in article.generic if patterns.generic.match(text, at)]
+        line_starts = sorted({text.rfind("\n", 0, at) + 1 for at in hits})
+    sentences = []
+    for line_start in line_starts:
+        for a, b in lines.line(line_start)[0]:
+            signs = _found_in(patterns.signing, text, a, b, article.signing)
+            generic = _found_in(patterns.generic, text, a, b, article.generic)
+            if signs or generic:
+                sentences.append(_Sentence(a, b, signs, generic))
+    return sentences
 
 
-def _head_final(sentence: str, language: str | None) -> bool:
-    """Kazakh and Uzbek sentences put the title before the noun: letters tell, else the hint."""
-    if _TURKIC.search(sentence):
-        return True
+def _found_in(
+    pattern: re.Pattern[str], text: str, start: int, end: int, offsets: list[int] | None
+) -> bool:
+    """Whether ``pattern`` matches in [start, end). A match begins with a literal beginning
+    of its vocabulary, so only ``offsets``, where those occur, are tried (None: search)."""
+    if offsets is None:
+        return pattern.search(text, start, end) is not None
+    index = bisect_left(offsets, start)
+    while index < len(offsets) and offsets[index] < end:
+        if pattern.match(text, offsets[index], end):
+            return True
+        index += 1
+    return False
+
+
+def _signing_sentences(read: list[_Sentence], lines: _Lines) -> list[tuple[int, int]]:
+    """Sentences that sign, and each one right after a sentence that signs "documents"."""
+    signing: set[tuple[int, int]] = set()
+    for sentence in read:
+        if not sentence.signs:
+            continue
+        signing.add((sentence.start, sentence.end))
+        if sentence.generic:
+            following = lines.following((sentence.start, sentence.end))
+            if following is not None:
+                signing.add(following)
+    return sorted(signing)
+
+
+# -------------------------------------------------------------- signing sentences together
+
+
+class _Batch:
+    """Sentences read together: their lower case joined into one string, so that a literal
+    is looked up once for all of them rather than once in each."""
+
+    def __init__(self, article: _Article, bounds: list[tuple[int, int]]) -> None:
+        self.article = article
+        self.bounds = bounds
+        self.joined: str | None = None
+        if article.lower is not None:
+            # a line break: no literal holds one, so none is found across two sentences
+            self.joined = "\n".join(article.lower[a:b] for a, b in bounds)
+            self.starts = list(accumulate((b - a + 1 for a, b in bounds[:-1]), initial=0))
+
+    def occurrences(self, literal: str) -> Iterator[tuple[int, int]]:
+        """(index of the sentence, offset in the article) of each occurrence of ``literal``."""
+        assert self.joined is not None
+        if not _may_hold(self.joined, literal):
+            return
+        at = self.joined.find(literal)
+        while at >= 0:
+            index = bisect_right(self.starts, at) - 1
+            yield index, self.bounds[index][0] + at - self.starts[index]
+            at = self.joined.find(literal, at + 1)
+
+    def holding(self, literals: Iterable[str]) -> list[bool]:
+        """Which sentences hold one of ``literals`` (all of them when that is unknown)."""
+        if self.joined is None:
+            return [True] * len(self.bounds)
+        holding = [False] * len(self.bounds)
+        for literal in literals:
+            for index, _ in self.occurrences(literal):
+                holding[index] = True
+        return holding
+
+    def nouns(
+        self,
+        table: tuple[tuple[str, re.Pattern[str]], ...],
+        starts: _NounStarts,
+        chosen: list[bool],
+    ) -> list[list[tuple[str, re.Match[str]]]]:
+        """For each chosen sentence, the nouns of each kind, kind after kind, as ``finditer``
+        finds them; a kind is tried only where one of its literal beginnings stands."""
+        text = self.article.text
+        # sentence -> kind -> where a literal beginning of the kind's nouns stands
+        positions: list[dict[int, list[int]]] = [{} for _ in self.bounds]
+        if self.joined is not None and any(chosen):
+            for literal, kind in starts.literals:
+                for index, at in self.occurrences(literal):
+                    if chosen[index]:
+                        positions[index].setdefault(kind, []).append(at)
+        # kinds searched everywhere: a form of theirs has no literal beginning
+        everywhere = [index for index, literals in enumerate(starts.starts) if literals is None]
+        found = []
+        for (start, end), choose, at in zip(self.bounds, chosen, positions, strict=True):
+            nouns: list[tuple[str, re.Match[str]]] = []
+            tried = range(len(table)) if self.joined is None else sorted({*at, *everywhere})
+            for index in tried if choose else ():
+                kind, pattern = table[index]
+                if index in at:
+                    matches = _matches_at(pattern, text, end, sorted(at[index]))
+                else:
+                    matches = list(pattern.finditer(text, start, end))
+                nouns += [(kind, match) for match in matches]
+            found.append(nouns)
+        return found
+
+
+def _matches_at(
+    pattern: re.Pattern[str], text: str, end: int, positions: list[int]
+) -> list[re.Match[str]]:
+    """What ``pattern.finditer`` finds before ``end`` when its matches can begin only at
+    ``positions`` (sorted): the first that matches, then the first after its end, and so on."""
+    matches = []
+    resume = 0
+    for position in positions:
+        if position >= resume and (match := pattern.match(text, position, end)):
+            matches.append(match)
+            resume = match.end()
+    return matches
+
+
+def _head_final_language(language: str | None) -> bool:
     return bool(language) and re.split(r"[-_]", language.lower())[0] in ("kk", "uz")
+
+
+def _head_final_sentences(batch: _Batch, language: str | None) -> list[bool]:
+    """Kazakh and Uzbek sentences put the title before the noun: the language hint tells,
+    else the letters of the sentence."""
+    if _head_final_language(language):
+        return [True] * len(batch.bounds)
+    text = batch.article.text
+    return [
+        may and _TURKIC.search(text[start:end]) is not None
+        for (start, end), may in zip(batch.bounds, batch.holding(_TURKIC_CUES), strict=True)
+    ]
 
 
 # ------------------------------------------------------------------------- head-first titles
@@ -208,10 +522,7 @@ def _head_final(sentence: str, language: str | None) -> bool:
 def _nominative(title: str, noun_start: int, noun_end: int) -> str:
     """The noun (and a feminine adjective before it) back in the nominative."""
     head = title[noun_start:noun_end]
-    parts = head.split()
-    for pattern, replacement in _NOMINATIVE:
-        parts = [pattern.sub(replacement, p) for p in parts]
-    normalised = " ".join(parts)
+    normalised = " ".join(_nominative_word(word) for word in head.split())
     lead = title[:noun_start]
     if normalised != head and normalised.lower().endswith(("а", "я")):
         lead = " ".join(_FEMININE_ADJECTIVE.sub(r"\1ая", w) for w in lead.split())
@@ -219,21 +530,34 @@ def _nominative(title: str, noun_start: int, noun_end: int) -> str:
     return (lead + normalised + title[noun_end:]).strip()
 
 
+def _nominative_word(word: str) -> str:
+    if _OBLIQUE.match(word):
+        for pattern, replacement in _NOMINATIVE:
+            word = pattern.sub(replacement, word)
+    return word
+
+
 def _leading(text: str, sentence_start: int, noun_start: int) -> int:
     """Where a head-first title starts: up to two title adjectives before the noun."""
     patterns = _patterns()
-    atoms = _atoms(text, sentence_start, noun_start)
+    # Atoms are read from the sentence's start (a quoted name read from its middle would not
+    # be one); only the first's offset and the last two are kept.
+    matches = list(_ATOM.finditer(text, sentence_start, noun_start))
+    first_start = matches[0].start() if matches else None
+    atoms = [_Atom(m.start(), m.end(), m.group()) for m in matches[-2:]]
     start = noun_start
-    for position, atom in enumerate(reversed(atoms[-2:])):
+    for position, atom in enumerate(reversed(atoms)):
         word = atom.text
-        first_of_sentence = atom is atoms[0]
+        if atom.is_mark:
+            break
+        first_of_sentence = atom.start == first_start
+        capital = word[:1].isupper()
         adjectival = patterns.title_adjective.match(word) or (
-            word[:1].isupper() and re.search(r"(?:ое|ее|ый|ий|ой|ая|яя|ую|юю|ые|ие)$", word)
+            capital and _ADJECTIVE_ENDING.search(word)
         )
-        english_name = (
-            word[:1].isupper() and word.isascii() and word.isalpha() and not first_of_sentence
-        )
-        if atom.is_mark or patterns.head_first_stop.match(word) or not (adjectival or english_name):
+        english_name = capital and word.isascii() and word.isalpha() and not first_of_sentence
+        # the stop words last: the largest pattern, and most words are no adjective anyway
+        if not (adjectival or english_name) or patterns.head_first_stop.match(word):
             break
         if position == 1 and start != atoms[-1].start:
             break
@@ -241,49 +565,72 @@ def _leading(text: str, sentence_start: int, noun_start: int) -> int:
     return start
 
 
-def _complement_end(text: str, noun_end: int, sentence_end: int) -> tuple[int, bool]:
-    """Where a head-first title ends, and whether a relative pronoun cut it short."""
+def _complement_end(
+    text: str, noun_end: int, sentence_end: int, lower: str | None = None
+) -> tuple[int, bool]:
+    """Where a head-first title ends, and whether a relative pronoun cut it short.
+
+    ``lower``, the text in lower case when that stands for matching case-insensitively,
+    lets most words pass without trying the stop words and coordinators on them."""
     patterns = _patterns()
+    stops, coordinators = patterns.head_first_stop_gate, patterns.coordinator_gate
+    either = patterns.title_end_gate
     end = noun_end
-    # A title runs over at most _MAX_TITLE_ATOMS atoms; two more tell what follows it.
-    atoms = _atoms(text, noun_end, sentence_end, _MAX_TITLE_ATOMS + 2)
-    for index, atom in enumerate(atoms[:_MAX_TITLE_ATOMS]):
-        if atom.is_mark:
+    # A title runs over at most _MAX_TITLE_ATOMS atoms, read as far as the title goes. The
+    # atoms are matches here, not _Atom: a title reads dozens of them.
+    for atom in islice(_ATOM.finditer(text, noun_end, sentence_end), _MAX_TITLE_ATOMS):
+        word = atom.group()
+        if word in _BOUNDARY_MARKS:
             break
-        if patterns.head_first_stop.match(text, atom.start):
-            return end, patterns.relative.match(text, atom.start) is not None
-        if patterns.coordinator.match(atom.text) and _document_follows(
-            text, atoms[index + 1 : index + 3]
-        ):
-            break
-        end = atom.end
+        word_start, word_end = atom.span()
+        word_lower = None if lower is None else lower[word_start:word_end]
+        if either.admits(word_lower):
+            if stops.admits(word_lower) and patterns.head_first_stop.match(text, word_start):
+                return end, patterns.relative.match(text, word_start) is not None
+            if (
+                coordinators.admits(word_lower)
+                and patterns.coordinator.match(word)
+                and _document_follows(text, word_end, sentence_end)
+            ):
+                break
+        end = word_end
     return end, False
 
 
-def _document_follows(text: str, following: list[_Atom]) -> bool:
+def _document_follows(text: str, start: int, end: int) -> bool:
     """A document noun next, perhaps after an article: "... and a memorandum", "и Соглашение"."""
-    if following and following[0].text.lower() in ("a", "an", "the"):
+    following = list(islice(_ATOM.finditer(text, start, end), 2))
+    if following and following[0].group().lower() in ("a", "an", "the"):
         following = following[1:]
-    return bool(following) and _patterns().any_noun.match(text, following[0].start) is not None
+    return bool(following) and _patterns().any_noun.match(text, following[0].start()) is not None
 
 
-def _head_first_titles(text: str, start: int, end: int, cues: _Cues) -> list[tuple[str, str, int, int]]:
+def _head_first_nouns(
+    text: str, end: int, nouns: list[tuple[str, re.Match[str]]]
+) -> list[tuple[str, re.Match[str], bool]]:
+    """The head-first nouns of a sentence, each with whether it heads an inline list."""
+    return [(kind, match, _is_list_heading(text, match.end(), end)) for kind, match in nouns]
+
+
+def _head_first_titles(
+    text: str,
+    start: int,
+    end: int,
+    nouns: list[tuple[str, re.Match[str], bool]],
+    lower: str | None = None,
+) -> list[tuple[str, str, int, int]]:
     titles: list[tuple[str, str, int, int]] = []
-    present = cues.kinds(_patterns().head_first_cues, start, end)
-    for (kind, pattern), may_occur in zip(_patterns().head_first, present, strict=True):
-        if not may_occur:
+    for kind, match, heads_list in nouns:
+        if heads_list:
             continue
-        for match in pattern.finditer(text, start, end):
-            if _is_list_heading(text, match.end(), end):
-                continue
-            title_end, cut = _complement_end(text, match.end(), end)
-            title_start = _leading(text, start, match.start())
-            if cut or len(text[title_start:title_end].split()) < 2:
-                continue
-            title = _nominative(
-                text[title_start:title_end], match.start() - title_start, match.end() - title_start
-            )
-            titles.append((kind, title, title_start, title_end))
+        title_end, cut = _complement_end(text, match.end(), end, lower)
+        title_start = _leading(text, start, match.start())
+        if cut or len(text[title_start:title_end].split()) < 2:
+            continue
+        title = _nominative(
+            text[title_start:title_end], match.start() - title_start, match.end() - title_start
+        )
+        titles.append((kind, title, title_start, title_end))
     return titles
 
 
@@ -332,24 +679,23 @@ def _is_head_final_noun(word: str) -> bool:
     return any(pattern.fullmatch(word) for _, pattern in _patterns().head_final)
 
 
-def _head_final_titles(text: str, start: int, end: int, cues: _Cues) -> list[tuple[str, str, int, int]]:
+def _head_final_titles(
+    text: str, start: int, nouns: list[tuple[str, re.Match[str]]]
+) -> list[tuple[str, str, int, int]]:
+    patterns = _patterns()
     titles: list[tuple[str, str, int, int]] = []
-    present = cues.kinds(_patterns().head_final_cues, start, end)
-    for (kind, pattern), may_occur in zip(_patterns().head_final, present, strict=True):
-        if not may_occur:
+    for kind, match in nouns:
+        if patterns.head_final_plural.match(match.group()):
             continue
-        for match in pattern.finditer(text, start, end):
-            if _patterns().head_final_plural.match(match.group()):
-                continue
-            title_start = _left_edge(text, start, match.start())
-            if title_start is None:
-                continue
-            modifier = text[title_start : match.start()]
-            if len(modifier.split()) < 2 and not re.search(r"[«“\"„]", modifier):
-                continue
-            noun_words = match.group().split()
-            noun_words[-1] = _possessive_form(noun_words[-1])
-            titles.append((kind, modifier + " ".join(noun_words), title_start, match.end()))
+        title_start = _left_edge(text, start, match.start())
+        if title_start is None:
+            continue
+        modifier = text[title_start : match.start()]
+        if len(modifier.split()) < 2 and not re.search(r"[«“\"„]", modifier):
+            continue
+        noun_words = match.group().split()
+        noun_words[-1] = _possessive_form(noun_words[-1])
+        titles.append((kind, modifier + " ".join(noun_words), title_start, match.end()))
     return titles
 
 
@@ -386,28 +732,26 @@ def _singular_head(kind: str, noun: str) -> str:
     )
 
 
-def _inline_list(text: str, start: int, end: int, cues: _Cues) -> list[tuple[str, str, int, int]]:
+def _inline_list(
+    text: str, end: int, nouns: list[tuple[str, re.Match[str], bool]]
+) -> list[tuple[str, str, int, int]]:
     """Plural head-first noun, a colon, and complements split by semicolons."""
     items: list[tuple[str, str, int, int]] = []
-    present = cues.kinds(_patterns().head_first_cues, start, end)
-    for (kind, pattern), may_occur in zip(_patterns().head_first, present, strict=True):
-        if not may_occur:
+    for kind, match, heads_list in nouns:
+        if not heads_list:
             continue
-        for match in pattern.finditer(text, start, end):
-            if not _is_list_heading(text, match.end(), end):
+        colon = text.find(":", match.end(), end)
+        modifiers = " ".join(text[match.end() : colon].split())
+        head = _singular_head(kind, match.group())
+        offset = colon + 1
+        for piece in re.split(r";", text[colon + 1 : end]):
+            item_start = offset + len(piece) - len(piece.lstrip())
+            item = piece.strip().rstrip(".")
+            offset += len(piece) + 1
+            if not re.match(r"(?:о|об|обо|по|on|of)\s", item, re.IGNORECASE):
                 continue
-            colon = text.find(":", match.end(), end)
-            modifiers = " ".join(text[match.end() : colon].split())
-            head = _singular_head(kind, match.group())
-            offset = colon + 1
-            for piece in re.split(r";", text[colon + 1 : end]):
-                item_start = offset + len(piece) - len(piece.lstrip())
-                item = piece.strip().rstrip(".")
-                offset += len(piece) + 1
-                if not re.match(r"(?:о|об|обо|по|on|of)\s", item, re.IGNORECASE):
-                    continue
-                title = " ".join(p for p in (head, modifiers, item) if p)
-                items.append((kind, title, item_start, item_start + len(item)))
+            title = " ".join(p for p in (head, modifiers, item) if p)
+            items.append((kind, title, item_start, item_start + len(item)))
     return items
 
 
@@ -442,35 +786,37 @@ def _kind_of(title: str) -> str | None:
     return None
 
 
-def _line_list_headings(text: str, bounds: tuple[tuple[int, int], ...]) -> list[int]:
-    patterns = _patterns()
+def _line_list_headings(text: str, read: list[_Sentence]) -> list[int]:
+    """Sentences with a signing verb or a document noun that end a line with a colon."""
     headings = []
-    for start, end in bounds:
-        if text[end - 1] != ":" or text[end:].split("\n", 1)[0].strip():
-            continue
-        if patterns.generic.search(text, start, end) or patterns.signing.search(text, start, end):
-            headings.append(end)
+    for sentence in read:
+        line_end = _line_end(text, sentence.end)
+        if text[sentence.end - 1] == ":" and not text[sentence.end : line_end].strip():
+            headings.append(sentence.end)
     return headings
+
+
+def _line_end(text: str, offset: int) -> int:
+    line_end = text.find("\n", offset)
+    return len(text) if line_end < 0 else line_end
 
 
 # ------------------------------------------------------------------------------------ count
 
 
-def _stated_counts(
-    text: str, bounds: tuple[tuple[int, int], ...], signing: list[bool]
-) -> list[int]:
+def _stated_counts(article: _Article, signing: list[tuple[int, int]]) -> list[int]:
     counts = []
-    # match() anchors at the position given; "^" would not
-    generic = re.compile(
-        rf"\.?(?:{SPACE}+(?:та|ta|\w+))?{SPACE}+{_alternatives(words.GENERIC_NOUNS)}", re.IGNORECASE
-    )
-    for (start, end), signs in zip(bounds, signing, strict=True):
-        if not signs:
+    text = article.text
+    counted_noun = _patterns().counted_noun
+    for start, end in signing:
+        # The noun counted follows the number on its line, perhaps past the sentence's end
+        # ("Подписано 15. Документы ..."); a sentence whose line has none states no count.
+        if not occurs_in(article.generic, start, _line_end(text, end)):
             continue
         for amount in find_amounts(text[start:end]):
             if not amount.is_integer or not 0 < amount.value <= _MAX_COUNT:
                 continue
-            if generic.match(text, start + amount.span.end):
+            if counted_noun.match(text, start + amount.span.end):
                 counts.append(int(amount.value))
     return counts
 
@@ -482,22 +828,29 @@ def find_documents(
     text: str, language: str | None = None
 ) -> tuple[list[DocumentMention], int | None]:
     """Documents signed or adopted in ``text``, and their stated count when there is one."""
-    folded = fold(text)
-    bounds = sentence_bounds(folded)
-    cues = _cues(folded)
-    signing = _signing_sentences(folded, bounds, cues)
+    article = _Article.of(fold(text))
+    folded = article.text
+    lines = _Lines(folded)
+    read = _read_sentences(article, lines)
+    signing = _signing_sentences(read, lines)
     found: list[tuple[str | None, str, int, int]] = []
-    for heading_end in _line_list_headings(folded, bounds):
+    for heading_end in _line_list_headings(folded, read):
         found += _line_list(folded, heading_end)
-    for (start, end), signs in zip(bounds, signing, strict=True):
-        if not signs:
-            continue
-        if _head_final(folded[start:end], language):
-            found += _head_final_titles(folded, start, end, cues)
+    patterns = _patterns()
+    batch = _Batch(article, signing)
+    head_final = _head_final_sentences(batch, language)
+    head_first = [not final for final in head_final]
+    final_nouns = batch.nouns(patterns.head_final, patterns.head_final_starts, head_final)
+    first_nouns = batch.nouns(patterns.head_first, patterns.head_first_starts, head_first)
+    for index, (start, end) in enumerate(signing):
+        if head_final[index]:
+            found += _head_final_titles(folded, start, final_nouns[index])
         else:
-            found += _inline_list(folded, start, end, cues) + _head_first_titles(folded, start, end, cues)
+            nouns = _head_first_nouns(folded, end, first_nouns[index])
+            found += _inline_list(folded, end, nouns)
+            found += _head_first_titles(folded, start, end, nouns, article.lower)
     documents = _unique(text, folded, found)
-    counts = _stated_counts(folded, bounds, signing)
+    counts = _stated_counts(article, signing)
     count = max(counts) if counts else None
     if count is not None and count < len(documents):
         count = None
@@ -511,13 +864,17 @@ def _unique(
     found.sort(key=lambda f: (f[2], -(f[3] - f[2])))
     documents: list[DocumentMention] = []
     seen: set[str] = set()
-    spans: list[tuple[int, int]] = []
+    # Every span kept so far starts at or before this one: it lies inside one of them when
+    # it ends no later than the farthest of their ends.
+    reach = -1
     for kind, title, start, end in found:
+        if end <= reach:
+            continue
         key = " ".join(title.casefold().split())
-        if key in seen or any(a <= start and end <= b for a, b in spans):
+        if key in seen:
             continue
         seen.add(key)
-        spans.append((start, end))
+        reach = max(reach, end)
         title = _restore(text, folded, title, start, end)
         documents.append(
             DocumentMention(title=title, span=Span(start, end, text[start:end]), kind=kind)

@@ -10,11 +10,15 @@ joined into the article's own event or kept apart as other events (mentions.py).
 from __future__ import annotations
 
 import itertools
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from operator import attrgetter
 
 from workers.extract.layout import SIDEBAR, Layout
-from workers.extract.lexicon import Format, Lexicon
+from workers.extract.lexicon import Format, Lexicon, Pattern
 from workers.extract.matcher import Hit, ending_of
 from workers.extract.normalize import Words
 from workers.extract.people import PersonMention
@@ -53,6 +57,7 @@ _GENITIVE = frozenset({"nin", "din", "tin", "ning", "nun", "dun", "tun"})
 _LOCATIVE_PREPOSITIONS = frozenset({"v", "vo", "in", "at", "na"})
 _DIRECTION_PREPOSITIONS = frozenset({"v", "vo", "to"})
 _SOURCE_PREPOSITIONS = frozenset({"iz", "from", "s"})
+_PLACE_PREPOSITIONS = _DIRECTION_PREPOSITIONS | _LOCATIVE_PREPOSITIONS
 _NEW_WORDS = frozenset({"novii", "novom", "novogo", "novomu", "novim", "novaa", "angi", "nev"})
 _QUOTES = "«\"“„'‘"
 # A date far before publication is another, earlier event.
@@ -106,7 +111,7 @@ class Frame:
 
     @property
     def leader_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(m.person for m in self.leaders))
+        return tuple(dict.fromkeys(map(_person, self.leaders))) if self.leaders else ()
 
     @property
     def date(self) -> DateMention | None:
@@ -128,17 +133,54 @@ class Sentences:
     published: date | None
     language: str | None
     country: str | None = None  # the source's country: whose "our country" the text says
+    # The sentences that can hold a frame (``can_frame`` of their hits), when the caller
+    # knows them already; None to find them here.
+    eventful: frozenset[int] | None = None
 
 
 def build_frames(doc: Sentences) -> list[Frame]:
     frames = []
+    known_leaders: dict[str, bool] = {}  # person -> a leader on the day of publication
     for sentence in doc.layout.sentences:
         if sentence.zone == "header":
             continue
-        frame = _frame(doc, sentence.index)
+        # Most sentences name no event and no format: they cannot hold a frame.
+        if doc.eventful is None:
+            if not can_frame(doc.hits_by_sentence.get(sentence.index, ())):
+                continue
+        elif sentence.index not in doc.eventful:
+            continue
+        frame = _frame(doc, sentence.index, known_leaders)
         if frame is not None:
             frames.append(frame)
     return frames
+
+
+def can_frame(hits: Iterable[Hit]) -> bool:
+    """Whether a sentence with these hits can hold a frame: it names an event or a format."""
+    return any(map(_frame_word, map(_label, hits)))
+
+
+def _names_format(labels: set[str]) -> bool:
+    """Whether a sentence with hits of these labels names a format."""
+    return any(map(_format_word, labels))
+
+
+_label = attrgetter("label")
+_person = attrgetter("person")
+
+
+# Both keyed by a lexicon label: a few hundred at most.
+@cache
+def _format_word(label: str) -> bool:
+    # Every format pattern names the format with at least one format word.
+    return label.startswith("term:format.")
+
+
+@cache
+def _frame_word(label: str) -> bool:
+    """Whether a frame can form around the word: an event word or a format word."""
+    return label in EVENT_KINDS or _format_word(label)
 
 
 def _span(doc: Sentences, start: int, end: int) -> Span:
@@ -146,13 +188,15 @@ def _span(doc: Sentences, start: int, end: int) -> Span:
     return Span(a, b, doc.text[a:b])
 
 
-def _frame(doc: Sentences, index: int) -> Frame | None:
+def _frame(
+    doc: Sentences, index: int, known_leaders: dict[str, bool] | None = None
+) -> Frame | None:
     hits = doc.hits_by_sentence.get(index, [])
-    event_hits = [h for h in hits if h.label in EVENT_KINDS]
-    # Every format pattern names the format with at least one format word.
-    has_format_words = any(h.label.startswith("term:format.") for h in hits)
-    formats = _formats(doc, hits) if has_format_words else []
+    # What the sentence names at all: the steps below skip what it does not name.
     labels = {h.label for h in hits}
+    hit_kinds = {h.kind for h in hits}
+    event_hits = [h for h in hits if h.label in EVENT_KINDS]
+    formats = _formats(doc, hits, labels) if _names_format(labels) else []
     own_kinds = {EVENT_KINDS[h.label] for h in event_hits}
     sidelines = "term:cue.sidelines" in labels and bool(own_kinds & {"talks", "meeting"})
     if sidelines or "term:cue.relative_to" in labels:
@@ -161,50 +205,92 @@ def _frame(doc: Sentences, index: int) -> Frame | None:
         formats = []
     if not event_hits and not formats:
         return None
-    people = doc.people_by_sentence.get(index, [])
-    leaders = tuple(m for m in people if doc.lexicon.people[m.person].is_leader(doc.published))
-    leaders = _present(leaders, [h for h in hits if h.label == "term:cue.absent"])
-    kinds = frozenset(EVENT_KINDS[h.label] for h in event_hits)
-    visit_type, visit_span = _visit_type(doc, hits, event_hits)
-    ordinal, ordinal_span = _ordinal(doc, index, hits, formats)
-    status, status_span = _status(doc, hits, event_hits, formats)
+    people = doc.people_by_sentence.get(index, ())
+    leaders = _leaders(doc, people, {} if known_leaders is None else known_leaders)
+    if "term:cue.absent" in labels:
+        leaders = _present(leaders, [h for h in hits if h.label == "term:cue.absent"])
+    kinds = frozenset(own_kinds)
+    visit_type, visit_span = (None, None)
+    if "term:event.visit" in labels:
+        visit_type, visit_span = _visit_type(doc, hits, event_hits)
+    ordinal, ordinal_span = (None, None)
+    if index in doc.ordinals_by_sentence:
+        ordinal, ordinal_span = _ordinal(doc, index, hits, formats)
+    status, status_span = (None, None)
+    if not labels.isdisjoint(STATUS_LABELS):
+        status, status_span = _status(doc, hits, event_hits, formats)
     dates = tuple(doc.dates_by_sentence.get(index, []))
     if status == "announced" and doc.published is not None:
         # A date before publication cannot be that of an event still to come.
         dates = tuple(d for d in dates if d.end >= doc.published)
-    sentence = doc.layout.sentences[index]
-    heads_of_state = "term:cue.heads_of_state" in labels
+    hosts: tuple[str, ...] = ()
+    if leaders and not labels.isdisjoint(_HOST_CUES):
+        hosts = _hosts(hits, leaders, doc.language)
+    # Words where a region name starts: a place right before one is not counted.
+    region_starts: set[int] = set()
+    if "region" in hit_kinds:
+        region_starts = {h.start for h in hits if h.kind == "region"}
+    cities: tuple[Place, ...] = ()
+    if "city" in hit_kinds or "venue" in hit_kinds:
+        cities = tuple(_cities(doc, hits, region_starts))
+    destinations: tuple[Place, ...] = ()
+    if "country" in hit_kinds or "term:cue.our_country" in labels:
+        destinations = tuple(_destinations(doc, hits, region_starts))
+    countries: tuple[str, ...] = ()
+    if "country" in hit_kinds or "country_adj" in hit_kinds:
+        countries = tuple(
+            dict.fromkeys(h.value for h in hits if h.kind in ("country", "country_adj"))
+        )
+    if "term:cue.background" in labels:
+        background = _background(doc, hits, event_hits, dates)
+    else:
+        background = _old_date(doc, dates)
+    ministerial = (
+        "term:cue.minister" in labels
+        and _ministerial(hits)
+        and not leaders
+        and "term:cue.heads_of_state" not in labels
+    )
     return Frame(
         sentence=index,
-        zone=sentence.zone,
+        zone=doc.layout.sentences[index].zone,
         weight=doc.layout.position_weight(index),
         kinds=kinds,
-        event_spans=tuple(_span(doc, h.start, h.end) for h in event_hits),
+        event_spans=tuple([_span(doc, h.start, h.end) for h in event_hits]),
         visit_type=visit_type,
         visit_span=visit_span,
         formats=tuple(formats),
         ordinal=ordinal,
         ordinal_span=ordinal_span,
         leaders=leaders,
-        hosts=_hosts(hits, leaders, doc.language),
-        cities=tuple(_cities(doc, hits)),
-        destinations=tuple(_destinations(doc, hits)),
-        countries=tuple(
-            dict.fromkeys(h.value for h in hits if h.kind in ("country", "country_adj"))
-        ),
-        region=any(h.kind == "region" for h in hits),
+        hosts=hosts,
+        cities=cities,
+        destinations=destinations,
+        countries=countries,
+        region="region" in hit_kinds,
         dates=dates,
         status=status,
         status_span=status_span,
-        background=_background(doc, hits, event_hits, dates),
+        background=background,
         next_event="term:cue.next" in labels,
         plan="term:cue.invited" in labels
         and kinds <= {"visit"}
         and status not in ("held", "ongoing"),
-        ministerial=_ministerial(hits) and not leaders and not heads_of_state,
+        ministerial=ministerial,
         speech="term:cue.speech" in labels,
         sidelines=sidelines,
     )
+
+
+def _leaders(
+    doc: Sentences, people: Sequence[PersonMention], known: dict[str, bool]
+) -> tuple[PersonMention, ...]:
+    """The people named who lead a state or government on the day of publication; ``known``
+    keeps the answer for each person across the article's sentences."""
+    for mention in people:
+        if mention.person not in known:
+            known[mention.person] = doc.lexicon.people[mention.person].is_leader(doc.published)
+    return tuple(m for m in people if known[m.person])
 
 
 def _present(leaders: tuple[PersonMention, ...], absences: list[Hit]) -> tuple[PersonMention, ...]:
@@ -254,34 +340,101 @@ def _old_date(doc: Sentences, dates: tuple[DateMention, ...]) -> bool:
     )
 
 
-def _formats(doc: Sentences, hits: list[Hit]) -> list[FormatMatch]:
+def _formats(doc: Sentences, hits: list[Hit], labels: set[str]) -> list[FormatMatch]:
+    formats, triggers = _format_patterns(doc.lexicon)
+    # Only the patterns one of the sentence's words triggers can match it.
+    candidates = {p for label in labels for p in triggers.get(_format_key(label), ())}
+    if not candidates:
+        return []
     by_label: dict[str, list[Hit]] = {}
     for hit in hits:
-        key = f"country.{hit.value}" if hit.kind in ("country", "country_adj") else hit.label[5:]
-        by_label.setdefault(key, []).append(hit)
+        by_label.setdefault(_format_key(hit.label), []).append(hit)
     found: dict[str, FormatMatch] = {}
-    for fmt in doc.lexicon.formats.values():
-        match = _match_format(fmt, by_label)
-        if match and fmt.id not in found:
+    for position, number in sorted(candidates):
+        fmt = formats[position]
+        if fmt.id in found:
+            continue  # a format matches on its first pattern that does
+        match = _match_pattern(fmt.patterns[number], by_label)
+        if match:
             found[fmt.id] = FormatMatch(fmt.id, _span(doc, *match))
+    if not found:
+        return []
     suppressed = {s for f in found for s in doc.lexicon.formats[f].suppresses}
     return [m for f, m in found.items() if f not in suppressed]
 
 
-def _match_format(fmt: Format, by_label: dict[str, list[Hit]]) -> tuple[int, int] | None:
-    for pattern in fmt.patterns:
-        if not all(any(by_label.get(a) for a in item) for item in pattern.sentence):
+@cache  # keyed by a lexicon label
+def _format_key(label: str) -> str:
+    """What format patterns call a hit: its label without "term:", or "country.UZ" for a
+    country named by its name ("country:UZ") or adjective ("country_adj:UZ"). A hit's kind
+    and value are the parts of its label."""
+    kind, _, rest = label.partition(":")
+    if kind in ("country", "country_adj"):
+        return "country." + rest.split(":")[0]
+    return label[5:]
+
+
+_Triggers = dict[str, tuple[tuple[int, int], ...]]  # hit key -> (format, pattern) positions
+# The lexicon the triggers were read from, its formats and the triggers.
+_PATTERNS: tuple[Lexicon, tuple[tuple[Format, ...], _Triggers]] | None = None
+
+
+def _format_patterns(lexicon: Lexicon) -> tuple[tuple[Format, ...], _Triggers]:
+    """The lexicon's formats in order, and for each hit key the patterns it triggers, as
+    (format position, pattern position).
+
+    A pattern needs every one of its items filled, so a sentence that fills none of the
+    words of the item chosen as a pattern's trigger cannot match it. The trigger is the
+    pattern's rarest item ("country.CN" rather than "format.central_asia" or "event.summit").
+    """
+    global _PATTERNS
+    cached = _PATTERNS  # read once: another thread may swap the global in between
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    formats = tuple(lexicon.formats.values())
+    patterns = [
+        (position, number, pattern)
+        for position, fmt in enumerate(formats)
+        for number, pattern in enumerate(fmt.patterns)
+    ]
+    uses = Counter(key for *_, p in patterns for item in p.sentence + p.near for key in item)
+    triggers: dict[str, list[tuple[int, int]]] = {}
+    for position, number, pattern in patterns:
+        items = pattern.sentence + pattern.near
+        if not items:
             continue
-        options = [[h for a in item for h in by_label.get(a, ())] for item in pattern.near]
-        if not all(options):
-            continue
-        for combination in itertools.product(*options):
-            start = min(h.start for h in combination)
-            end = max(h.end for h in combination)
-            gap = max(h.start for h in combination) - min(h.end for h in combination)
-            if gap <= pattern.window:
-                return start, end
+        rarest = min(items, key=lambda item: sum(uses[key] for key in item))
+        for key in rarest:
+            triggers.setdefault(key, []).append((position, number))
+    found = (formats, {key: tuple(p) for key, p in triggers.items()})
+    _PATTERNS = (lexicon, found)
+    return found
+
+
+def _match_pattern(pattern: Pattern, by_label: dict[str, list[Hit]]) -> tuple[int, int] | None:
+    """The words a pattern matches in a sentence: every item filled, the near ones close."""
+    for item in pattern.sentence:
+        if not any(map(by_label.__contains__, item)):
+            return None
+    options = []
+    for item in pattern.near:
+        if len(item) == 1:
+            hits = by_label.get(item[0])
+        else:
+            hits = [h for a in item if a in by_label for h in by_label[a]]
+        if not hits:
+            return None
+        options.append(hits)
+    for combination in itertools.product(*options):
+        starts = list(map(_start, combination))
+        ends = list(map(_end, combination))
+        if max(starts) - min(ends) <= pattern.window:  # the gap between the words
+            return min(starts), max(ends)
     return None
+
+
+_start = attrgetter("start")
+_end = attrgetter("end")
 
 
 def _visit_type(
@@ -329,6 +482,9 @@ def _status(
     markers = [h for h in hits if h.label in STATUS_LABELS]
     if not markers:
         return None, None
+    if len(markers) == 1:
+        (best,) = markers
+        return STATUS_LABELS[best.label], _span(doc, best.start, best.end)
     # A marker inside a longer one ("held" in "to be held") is part of it.
     markers = [
         m
@@ -354,6 +510,8 @@ def _status(
 # Endings of a subject (the one who thanks, the one who visits): no case ending, or the
 # Kazakh/Uzbek possessive of a title ("Өзбекстан президенті", "Президенти").
 _SUBJECT_ENDINGS = frozenset({"", "i", "si"})
+# Cues that name a host: thanks for hospitality, a visit at someone's invitation.
+_HOST_CUES = ("term:cue.hospitality", "term:cue.invitation")
 
 
 def _hosts(
@@ -366,7 +524,7 @@ def _hosts(
     Узбекистана"); the subject who thanks is not. English has no case: there the host is
     any leader near the cue but the sentence's first one.
     """
-    cues = [h for h in hits if h.label in ("term:cue.hospitality", "term:cue.invitation")]
+    cues = [h for h in hits if h.label in _HOST_CUES]
     if not cues or not leaders:
         return ()
     first = leaders[0].person
@@ -392,9 +550,8 @@ def _quoted(doc: Sentences, hit: Hit) -> bool:
     return start > 0 and doc.text[start - 1] in _QUOTES
 
 
-def _cities(doc: Sentences, hits: list[Hit]) -> list[Place]:
-    covered = {i for h in hits if h.label.startswith("term:format.") for i in range(h.start, h.end)}
-    region_starts = {h.start for h in hits if h.kind == "region"}
+def _cities(doc: Sentences, hits: list[Hit], region_starts: set[int]) -> list[Place]:
+    covered = {i for h in hits if _format_word(h.label) for i in range(h.start, h.end)}
     places: list[Place] = []
     for hit in hits:
         if hit.kind == "venue":
@@ -440,10 +597,9 @@ def _dateline(doc: Sentences, hit: Hit) -> bool:
     return len(name) >= 3 and name.isupper() and following.startswith(_DATELINE_MARKS)
 
 
-def _destinations(doc: Sentences, hits: list[Hit]) -> list[Place]:
+def _destinations(doc: Sentences, hits: list[Hit], region_starts: set[int]) -> list[Place]:
     """Country names a visit goes to: "посетил Узбекистан", "Өзбекстанға", "to Uzbekistan"."""
     places = []
-    region_starts = {h.start for h in hits if h.kind == "region"}
     fillers = {h.start: h for h in hits if h.label == "term:cue.republic"}
     for hit in hits:
         if hit.label == "term:cue.our_country" and doc.country in doc.lexicon.countries:
@@ -463,7 +619,7 @@ def _destinations(doc: Sentences, hits: list[Hit]) -> list[Place]:
         if (
             ending in _DIRECTIONAL
             or ending in _LOCATIVE
-            or previous in _DIRECTION_PREPOSITIONS | _LOCATIVE_PREPOSITIONS
+            or previous in _PLACE_PREPOSITIONS
         ):
             score = 2
         elif ending == "" and doc.language in ("ru", "en"):

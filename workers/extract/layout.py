@@ -8,9 +8,10 @@ gives nothing that follows a related-news header the power to become the article
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from workers.extract._grammar.text import short_word_before
 from workers.extract.matcher import Hit
 from workers.extract.normalize import Words
 
@@ -19,11 +20,13 @@ LEAD_SENTENCES = 3
 _MAX_TITLE_CHARS = 250
 
 # A period, "!", "?" or "…" (with closing quotes) followed by space and a capital, a digit,
-# an opening quote or a dash starts a new sentence; a line break always does.
-# "[.!?…][.!?…]*" rather than "[.!?…]+": opening with a plain class lets the regex engine
-# skip ahead to the next candidate character.
-_SENTENCE_END = re.compile(r"[.!?\u2026][.!?\u2026]*[\"'»”)\]]*\s+(?=[«\"“„'(\-–—\d\w])")
-_LINE = re.compile(r"[^\n]+")
+# an opening quote or a dash ends a sentence; one or more line breaks always do. Written to
+# open with one class of characters, which lets the regex engine skip ahead to the next
+# candidate character.
+_BREAK = re.compile(
+    r"[\n.!?\u2026](?:(?<=\n)\n*"
+    r"|(?<=[.!?\u2026])[.!?\u2026]*[\"'»”)\]]*(?=[^\S\n]+[«\"“„'(\-–—\d\w]))"
+)
 # A listing's meta line: a rubric and a time ("Сиёсат Бугун 13:35", "Политика 14.11.2025 19:48").
 _LISTING_META = re.compile(
     r"^\s*(?:\S+\s+){0,3}(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}\s+)?\d{1,2}:\d{2}\s*$"
@@ -68,27 +71,30 @@ class Layout:
 def split_sentences(text: str) -> list[tuple[int, int, int]]:
     """(start, end, line number) of every sentence; lines are never joined."""
     sentences: list[tuple[int, int, int]] = []
-    for line_number, line in enumerate(_LINE.finditer(text)):
-        start = line.start()
-        for match in _SENTENCE_END.finditer(line.group()):
-            end = line.start() + match.start() + len(match.group().rstrip())
-            if not _is_abbreviation(text, line.start() + match.start()):
-                _append(sentences, text, start, end, line_number)
-                start = line.start() + match.end()
-        _append(sentences, text, start, line.end(), line_number)
+    line_number = line_start = start = 0
+    for match in _BREAK.finditer(text):
+        at = match.start()
+        if text[at] == "\n":
+            _append(sentences, text, start, at, line_number)
+            if at > line_start:
+                line_number += 1  # a line break at the very start of a line adds no line
+            line_start = start = match.end()
+        elif not _is_abbreviation(text, at):
+            _append(sentences, text, start, match.end(), line_number)
+            start = match.end()
+    _append(sentences, text, start, len(text), line_number)
     return sentences
+
+
+_ABBREVIATIONS = frozenset("г гг млрд млн тыс руб долл им т ст др пр".split())
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 
 
 def _is_abbreviation(text: str, period_at: int) -> bool:
     # "К.-Ж. Токаев", "Ш. Мирзиёев", "г.", "млрд." : a single letter or a short lower-case
     # abbreviation before the period does not end the sentence.
-    word_start = period_at
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
-    word = text[word_start:period_at]
-    if len(word) == 1:
-        return True
-    return word in {"г", "гг", "млрд", "млн", "тыс", "руб", "долл", "им", "т", "ст", "др", "пр"}
+    word = short_word_before(text, period_at, _LONGEST_ABBREVIATION)
+    return word is not None and (len(word) == 1 or word in _ABBREVIATIONS)
 
 
 def _append(out: list, text: str, start: int, end: int, line: int) -> None:
@@ -107,20 +113,23 @@ def build_layout(
     hits: list[Hit],
     sentence_of: tuple[int, ...],
 ) -> Layout:
-    bounds = _word_bounds(sentence_of, len(raw))
-    sidebar_start = _sidebar_start(text, raw, hits, sentence_of, bounds)
-    title = _title(text, raw, bounds)
+    firsts = _first_words(sentence_of, len(raw))
+    listing_meta = _listing_meta(text, raw)
+    sidebar_start = _sidebar_start(raw, hits, sentence_of, firsts, listing_meta)
+    title = _title(text, raw, firsts)
     sentences: list[Sentence] = []
     lead: list[int] = [] if title is None else [title]
     body_seen = 0
     for index, (start, end, line) in enumerate(raw):
-        first_word, end_word = bounds[index]
+        first_word, end_word = firsts[index], firsts[index + 1]
         if sidebar_start is not None and start >= sidebar_start:
             zone = SIDEBAR
         elif index == title:
             zone = TITLE
-        elif (title is not None and index < title) or _is_furniture_line(
-            text, start, end, end_word - first_word
+        elif (
+            (title is not None and index < title)
+            or index in listing_meta
+            or _is_furniture_line(text, start, end, end_word - first_word)
         ):
             zone = HEADER
         else:
@@ -145,36 +154,46 @@ def sentence_index_of_words(words: Words, raw: list[tuple[int, int, int]]) -> tu
     return tuple(out)
 
 
-def _word_bounds(sentence_of: tuple[int, ...], count: int) -> list[tuple[int, int]]:
-    """[first word, end word) of every sentence."""
-    bounds = [(0, 0)] * count
-    for sentence in range(count):
-        first = bisect_left(sentence_of, sentence)
-        bounds[sentence] = (first, bisect_left(sentence_of, sentence + 1, first))
-    return bounds
+def _first_words(sentence_of: tuple[int, ...], count: int) -> list[int]:
+    """The first word of every sentence, and the end word of the last one: sentence ``i``
+    has words [firsts[i], firsts[i + 1])."""
+    return [bisect_left(sentence_of, sentence) for sentence in range(count + 1)]
 
 
-def _is_listing_meta(chunk: str) -> bool:
-    # The meta line ends in a clock time: without a colon, the pattern (slow to fail on an
-    # ordinary sentence) need not run.
-    return ":" in chunk and _LISTING_META.match(chunk) is not None
+def _listing_meta(text: str, raw: list[tuple[int, int, int]]) -> frozenset[int]:
+    """The sentences that are a listing's meta line. The line ends in a clock time: only the
+    sentences with a colon are tried (the pattern is slow to fail on an ordinary sentence)."""
+    starts = [start for start, _, _ in raw]
+    tried: set[int] = set()
+    found: set[int] = set()
+    colon = text.find(":")
+    while colon >= 0:
+        index = bisect_right(starts, colon) - 1
+        if index >= 0 and colon < raw[index][1] and index not in tried:
+            tried.add(index)
+            start, end, _ = raw[index]
+            if _LISTING_META.match(text[start:end]):
+                found.add(index)
+        colon = text.find(":", colon + 1)
+    return frozenset(found)
 
 
 def _is_furniture_line(text: str, start: int, end: int, word_count: int) -> bool:
+    """A credit, a heading or a byline (listing meta lines are found apart)."""
+    if word_count > 8:
+        return False  # credits, headings and bylines are short
     chunk = text[start:end]
-    if word_count <= 8 and _CREDIT.match(chunk):
-        return True
-    if _is_listing_meta(chunk):
+    if _CREDIT.match(chunk):
         return True
     # Headings and bylines: short, no sentence punctuation.
     return word_count < 4 and not chunk.rstrip().endswith((".", "!", "?"))
 
 
-def _title(text: str, raw: list[tuple[int, int, int]], bounds: list[tuple[int, int]]) -> int | None:
+def _title(text: str, raw: list[tuple[int, int, int]], firsts: list[int]) -> int | None:
     """The headline: the first line of four words or more that reads as a heading."""
     for index, (start, end, line) in enumerate(raw[:6]):
         chunk = text[start:end]
-        first, last = bounds[index]
+        first, last = firsts[index], firsts[index + 1]
         if last - first < 4 or _CREDIT.match(chunk):
             continue
         line_is_one_sentence = (index + 1 >= len(raw) or raw[index + 1][2] != line) and (
@@ -187,11 +206,11 @@ def _title(text: str, raw: list[tuple[int, int, int]], bounds: list[tuple[int, i
 
 
 def _sidebar_start(
-    text: str,
     raw: list[tuple[int, int, int]],
     hits: list[Hit],
     sentence_of: tuple[int, ...],
-    bounds: list[tuple[int, int]],
+    firsts: list[int],
+    listing_meta: frozenset[int],
 ) -> int | None:
     """Offset of the first related-news header, or of a listing that follows the body."""
     line_starts: dict[int, int] = {}
@@ -203,7 +222,7 @@ def _sidebar_start(
             continue
         sentence = sentence_of[hit.start]
         start, _, line = raw[sentence]
-        first, last = bounds[sentence]
+        first, last = firsts[sentence], firsts[sentence + 1]
         # The header must open its line and be most of it ("Читайте также", not a sentence
         # that happens to contain the words).
         if (
@@ -213,11 +232,10 @@ def _sidebar_start(
         ):
             candidates.append(start)
     body_sentences = 0
-    for start, end, _ in raw:
-        chunk = text[start:end]
-        if body_sentences >= LEAD_SENTENCES and _is_listing_meta(chunk):
+    for index, (start, end, _) in enumerate(raw):
+        if body_sentences >= LEAD_SENTENCES and index in listing_meta:
             candidates.append(start)
             break
-        if len(chunk) > 60:
+        if end - start > 60:
             body_sentences += 1
     return min(candidates) if candidates else None

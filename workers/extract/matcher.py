@@ -1,17 +1,19 @@
 """Find every lexicon phrase in a text's words, within sentences.
 
-Each word is looked up once by its matching key (cached: news repeat their words), by trying
-its prefixes as stems; a phrase then extends word by word. Only the words are compared, so
+Each word is looked up once by its matching key, by trying its prefixes as stems; a phrase
+then extends word by word. What a key starts and which following words it fits are worked
+out once per key and kept (news repeat their words). Only the words are compared, so
 punctuation between words (a dash in "Центральная Азия – Китай", a hyphen in "Қасым-Жомарт")
 is transparent, but a phrase never crosses a sentence boundary.
 """
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
+from itertools import compress
 from typing import NamedTuple
 
-from workers.extract.lexicon import Lexicon, load_lexicon
+from workers.extract.lexicon import NOUN, WordSpec, load_lexicon
 from workers.extract.normalize import Words
 
 
@@ -35,72 +37,171 @@ def _label_parts(label: str) -> tuple[str, str]:
     return parts[0], parts[1] if len(parts) > 1 else ""
 
 
-@lru_cache(maxsize=100_000)
-def _first_word_phrases(key: str) -> tuple[int, ...]:
+class _Start(NamedTuple):
+    """A lexicon phrase that may start at a word, with what is left to check there."""
+
+    number: int
+    label: str
+    kind: str
+    value: str
+    needs_capital: bool  # the word must start with a capital
+    upper: bool  # the word must be written in capitals
+    rest: tuple[tuple[int, bool], ...]  # (spec id, in capitals) of the following words
+
+
+class _Starts(NamedTuple):
+    """The phrases that may start at a word, in the order their hits are reported."""
+
+    phrases: tuple[_Start, ...]
+    one_word: tuple[_Start, ...]  # those of a single word
+    second_words: frozenset[int]  # spec ids of the second words of the others
+
+
+@cache
+def _spec_ids() -> dict[WordSpec, int]:
+    """A number for every word spec that follows a phrase's first word."""
+    ids: dict[WordSpec, int] = {}
+    for phrase in load_lexicon().phrases:
+        for spec in phrase.words[1:]:
+            ids.setdefault(spec, len(ids))
+    return ids
+
+
+@cache
+def _following_index() -> tuple[dict[str, tuple[tuple[WordSpec, int], ...]], int]:
+    """Following-word specs by the stems a matching key starts with, and the longest stem."""
+    index: dict[str, list[tuple[WordSpec, int]]] = {}
+    for spec, number in _spec_ids().items():
+        stems = {spec.stem}
+        if spec.mode == NOUN and spec.stem.endswith("a") and len(spec.stem) > 3:
+            stems.add(spec.stem[:-1])  # the Russian a-declension drops the final vowel
+        for stem in stems:
+            index.setdefault(stem, []).append((spec, number))
+    longest = max(map(len, index), default=0)
+    return {stem: tuple(specs) for stem, specs in index.items()}, longest
+
+
+class _ByWord(dict):
+    """A per-word cache (keyed by matching key) that computes a missing word once."""
+
+    def __init__(self, compute) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str):
+        if len(self) >= _MAX_CACHED_WORDS:
+            self.clear()
+        value = self[key] = self._compute(key)
+        return value
+
+
+_MAX_CACHED_WORDS = 100_000
+
+
+def _starting(key: str) -> _Starts | tuple[()]:
+    """The phrases whose first word the key matches, in lexicon order by stem length;
+    an empty tuple when there are none."""
     lexicon = load_lexicon()
     found: list[int] = []
     for length in range(min(len(key), lexicon.max_stem), 0, -1):
         for number in lexicon.first_index.get(key[:length], ()):
             if lexicon.word_matches(lexicon.phrases[number].words[0], key):
                 found.append(number)
+    if not found:
+        return ()
     # An a-stem is indexed with and without its final vowel: report each phrase once.
-    return tuple(dict.fromkeys(found))
+    phrases = tuple(map(_start, dict.fromkeys(found)))
+    return _Starts(
+        phrases,
+        tuple(p for p in phrases if not p.rest),
+        frozenset(p.rest[0][0] for p in phrases if p.rest),
+    )
 
 
 @cache
-def _phrase_parts(number: int) -> tuple[str, bool, tuple, str, str]:
-    """(label, capitalised, word specs, kind, value) of a lexicon phrase."""
+def _start(number: int) -> _Start:
     phrase = load_lexicon().phrases[number]
-    return (phrase.label, phrase.capitalised, phrase.words, *_label_parts(phrase.label))
+    first, *rest = phrase.words
+    ids = _spec_ids()
+    return _Start(
+        number,
+        phrase.label,
+        *_label_parts(phrase.label),
+        phrase.capitalised,
+        first.upper,
+        tuple((ids[spec], spec.upper) for spec in rest),
+    )
+
+
+def _following(key: str) -> frozenset[int]:
+    """Ids of the following-word specs the key matches."""
+    lexicon = load_lexicon()
+    index, longest = _following_index()
+    return frozenset(
+        number
+        for length in range(min(len(key), longest), -1, -1)
+        for spec, number in index.get(key[:length], ())
+        if lexicon.word_matches(spec, key)
+    )
+
+
+_STARTING = _ByWord(_starting)
+_FOLLOWING = _ByWord(_following)
+# Builds a Hit without the Python-level __new__ of a NamedTuple (hundreds per article).
+_new_hit = tuple.__new__
 
 
 def find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
     """All phrase occurrences, ordered by start word; overlapping hits are all kept."""
-    lexicon = load_lexicon()
     hits: list[Hit] = []
-    keys = words.keys
-    capitalised = words.capitalised
-    count = len(keys)
-    for i, key in enumerate(keys):
-        candidates = _first_word_phrases(key)
-        if not candidates:
-            continue
-        for number in candidates:
-            label, needs_capital, specs, kind, value = _phrase_parts(number)
-            if needs_capital and not capitalised[i]:
+    keys, starts = words.keys, words.starts
+    starting = list(map(_STARTING.__getitem__, keys))
+    # Most words start no phrase: only those that do are visited.
+    for i in compress(range(len(keys)), starting):
+        phrases, one_word, second_words = starting[i]
+        # Most phrases of several words fail on their second word: when all of them do,
+        # only the one-word phrases are left to check.
+        if second_words and not second_words.isdisjoint(_following_at(words, sentence_of, i + 1)):
+            candidates = phrases
+        else:
+            candidates = one_word
+        for number, label, kind, value, needs_capital, upper, rest in candidates:
+            if needs_capital and not text[starts[i]].isupper():
                 continue
-            if len(specs) == 1:
-                # a one-word phrase: only its own letter case can rule it out
-                end = 0 if specs[0].upper and not _is_upper(words, text, i) else i + 1
-            else:
-                end = _extend(lexicon, specs, words, sentence_of, text, i, count)
+            if upper and not _is_upper(words, text, i):
+                continue
+            end = _end(rest, words, sentence_of, text, i) if rest else i + 1
             if end:
-                hits.append(Hit(label, i, end, number, kind, value))
+                hits.append(_new_hit(Hit, (label, i, end, number, kind, value)))
     return hits
 
 
-def _extend(
-    lexicon: Lexicon,
-    specs: tuple,
+def _following_at(words: Words, sentence_of: tuple[int, ...], position: int) -> frozenset[int]:
+    """Ids of the following-word specs the word at ``position`` matches as the next word of a
+    phrase that starts just before it (none when the sentence ends in between)."""
+    if position >= len(words.keys) or sentence_of[position] != sentence_of[position - 1]:
+        return frozenset()
+    return _FOLLOWING[words.keys[position]]
+
+
+def _end(
+    rest: tuple[tuple[int, bool], ...],
     words: Words,
     sentence_of: tuple[int, ...],
     text: str,
     start: int,
-    count: int,
 ) -> int:
-    """End word index of the phrase starting at ``start``, or 0 if it does not match."""
-    if specs[0].upper and not _is_upper(words, text, start):
-        return 0
-    position = start
-    for spec in specs[1:]:
+    """End word index of a phrase whose first word is at ``start``, or 0 if it does not match."""
+    position = start + 1
+    for spec, upper in rest:
+        if position >= len(words.keys) or sentence_of[position] != sentence_of[start]:
+            return 0
+        if spec not in _FOLLOWING[words.keys[position]]:
+            return 0
+        if upper and not _is_upper(words, text, position):
+            return 0
         position += 1
-        if position >= count or sentence_of[position] != sentence_of[start]:
-            return 0
-        if not lexicon.word_matches(spec, words.keys[position]):
-            return 0
-        if spec.upper and not _is_upper(words, text, position):
-            return 0
-    return position + 1
+    return position
 
 
 def _is_upper(words: Words, text: str, index: int) -> bool:

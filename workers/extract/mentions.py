@@ -11,6 +11,7 @@ city), become mentions with role "mentioned".
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -39,6 +40,13 @@ class _Event:
     kinds: set[str] = field(default_factory=set)
     city: str | None = None
     qualified_visit: bool = False
+    # The frames headline and lead first, sorted once: assembling a mention reads it often.
+    _order: list[Frame] | None = field(default=None, repr=False, compare=False)
+
+    def ordered(self) -> list[Frame]:
+        if self._order is None or len(self._order) != len(self.frames):
+            self._order = _ordered(self.frames)
+        return self._order
 
     def add(self, frame: Frame, lexicon: Lexicon) -> None:
         self.frames.append(frame)
@@ -52,9 +60,10 @@ class _Event:
             if leader not in self.leaders:
                 self.leaders.append(leader)
         self.kinds |= frame.kinds
-        placed = [p for p in frame.cities if p.score > 0]
-        if self.city is None and placed:
-            self.city = max(placed, key=lambda p: p.score).id
+        if self.city is None and frame.cities:
+            placed = [p for p in frame.cities if p.score > 0]
+            if placed:
+                self.city = max(placed, key=lambda p: p.score).id
         self.qualified_visit = self.qualified_visit or frame.visit_type is not None
 
 
@@ -80,8 +89,24 @@ def usable(frame: Frame) -> bool:
 
 
 def _format_family(lexicon: Lexicon, format_id: str) -> str:
-    family, _ = lexicon.split_pair_format(format_id)
-    return family.id if family else format_id
+    families = _families(lexicon)
+    if format_id not in families:
+        family, _ = lexicon.split_pair_format(format_id)
+        families[format_id] = family.id if family else format_id
+    return families[format_id]
+
+
+# Format id -> its family's id (or itself), for the lexicon last asked about: telling a pair
+# body's id from a format's walks the lexicon's formats.
+_FAMILIES: tuple[Lexicon, dict[str, str]] | None = None
+
+
+def _families(lexicon: Lexicon) -> dict[str, str]:
+    global _FAMILIES
+    cached = _FAMILIES  # read once: another thread may swap the global in between
+    if cached is None or cached[0] is not lexicon:
+        cached = _FAMILIES = (lexicon, {})
+    return cached[1]
 
 
 def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
@@ -93,15 +118,12 @@ def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
         return False  # "coincided with Putin's state visit": a bilateral occasion of its own
     if event.frames and is_phone(event.frames[0]) != is_phone(frame):
         return False
-    frame_formats = {_format_family(lexicon, f.id) for f in frame.formats}
-    if (
-        frame_formats
-        and event.format is not None
-        and _format_family(lexicon, event.format) not in frame_formats
-    ):
-        return False
-    if frame_formats and event.format is None and not _format_may_join(event, frame, lexicon):
-        return False
+    if frame.formats:
+        frame_formats = {_format_family(lexicon, f.id) for f in frame.formats}
+        if event.format is not None and _format_family(lexicon, event.format) not in frame_formats:
+            return False
+        if event.format is None and not _format_may_join(event, frame, lexicon):
+            return False
     if frame.ordinal is not None and event.ordinal is not None and frame.ordinal != event.ordinal:
         return False
     if frame.date is not None and event.date is not None and not _overlap(frame.date, event.date):
@@ -111,8 +133,11 @@ def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
     if not _places_agree(event, frame, lexicon):
         return False
     # A plan in an article that reports something done is another event.
-    statuses = {f.status for f in event.frames}
-    if frame.status == "announced" and frame.date is None and "held" in statuses:
+    if (
+        frame.status == "announced"
+        and frame.date is None
+        and any(f.status == "held" for f in event.frames)
+    ):
         return frame.ordinal is not None and frame.ordinal == event.ordinal
     return True
 
@@ -143,8 +168,10 @@ def _overlap(a: DateMention, b: DateMention) -> bool:
 
 
 def _leaders_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
+    if not frame.leaders or not event.leaders:
+        return True
     new = [p for p in frame.leader_ids if p not in event.leaders]
-    if not new or not event.leaders:
+    if not new:
         return True
     summit = event.format is not None and lexicon.format_kind(event.format) == "summit"
     if summit:
@@ -157,8 +184,10 @@ def _leaders_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
 
 
 def _places_agree(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
+    if event.city is None or not frame.cities:
+        return True
     placed = [p for p in frame.cities if p.score > 0]
-    if event.city is None or not placed:
+    if not placed:
         return True
     city = max(placed, key=lambda p: p.score).id
     if city == event.city:
@@ -177,11 +206,10 @@ def _eventful(frame: Frame) -> bool:
 
 
 def _strong(frame: Frame, lexicon: Lexicon) -> bool:
-    countries = {lexicon.person_country(p) for p in frame.leader_ids}
     return (
         bool(frame.formats)
         or (frame.visit_type is not None and bool(frame.leaders))
-        or len(countries) >= 2
+        or len({lexicon.person_country(p) for p in frame.leader_ids}) >= 2
     )
 
 
@@ -200,27 +228,33 @@ def _anchored(frame: Frame) -> bool:
     )
 
 
-def _seeds(frames: list[Frame], lexicon: Lexicon) -> list[Frame]:
+def _seeds(frames: list[Frame], lexicon: Lexicon) -> Iterator[Frame]:
+    """Frames to grow the article's own event from, in the order to try them (the first
+    that yields an event ends the search, so later ones are only judged when needed)."""
     candidates = [f for f in frames if usable(f) and _eventful(f) and _anchored(f)]
     lead = [f for f in candidates if f.weight >= 2]
     lead.sort(key=lambda f: (-f.weight, f.sentence))
-    body = [f for f in candidates if f.weight < 2 and _strong(f, lexicon)]
-    return lead + body
+    yield from lead
+    yield from (f for f in candidates if f.weight < 2 and _strong(f, lexicon))
 
 
-def _grow(seed: Frame, frames: list[Frame], lexicon: Lexicon) -> _Event:
+def _grow(
+    seed: Frame, frames: list[Frame], lexicon: Lexicon, ordered: list[Frame] | None = None
+) -> _Event:
+    """The event of a seed frame with every frame that agrees with it; ``ordered`` is
+    ``frames`` already sorted headline and lead first."""
     event = _Event()
     event.add(seed, lexicon)
-    ordered = sorted((f for f in frames if f is not seed), key=lambda f: (-f.weight, f.sentence))
-    for frame in ordered:
-        if compatible(event, frame, lexicon):
+    for frame in _ordered(frames) if ordered is None else ordered:
+        if frame is not seed and compatible(event, frame, lexicon):
             event.add(frame, lexicon)
     return event
 
 
 def reported_event(frames: list[Frame], ctx: Context) -> tuple[EventMention, list[Frame]] | None:
+    ordered = _ordered(frames)
     for seed in _seeds(frames, ctx.lexicon):
-        event = _grow(seed, frames, ctx.lexicon)
+        event = _grow(seed, frames, ctx.lexicon, ordered)
         mention = _assemble(event, ctx, role="reported")
         if mention is not None:
             return mention, event.frames
@@ -287,7 +321,7 @@ def _ordered(frames: list[Frame]) -> list[Frame]:
 def _event_type(
     event: _Event, format_kind: str | None, ctx: Context
 ) -> tuple[str | None, list[Span]]:
-    frames = _ordered(event.frames)
+    frames = event.ordered()
     spans = [s for f in frames for s in f.event_spans][:3]
     if not event.kinds & EVENT_TYPE_KINDS and format_kind is None:
         return None, spans
@@ -322,7 +356,7 @@ def _resolve_format(event: _Event, lexicon: Lexicon) -> str | None:
         if country and country not in countries:
             countries.append(country)
     for frame in event.frames:
-        if any(f.id == event.format for f in frame.formats):
+        if frame.formats and any(f.id == event.format for f in frame.formats):
             countries += [
                 c for c in frame.countries if c not in countries and c in lexicon.countries
             ]
@@ -332,14 +366,14 @@ def _resolve_format(event: _Event, lexicon: Lexicon) -> str | None:
 
 
 def _format_span(event: _Event) -> list[Span]:
-    for frame in _ordered(event.frames):
+    for frame in event.ordered():
         for match in frame.formats:
             return [match.span]
     return []
 
 
 def _ordinal_span(event: _Event) -> list[Span]:
-    for frame in _ordered(event.frames):
+    for frame in event.ordered():
         if frame.ordinal == event.ordinal and frame.ordinal_span:
             return [frame.ordinal_span]
     return []
@@ -382,7 +416,7 @@ def _host(event: _Event, lexicon: Lexicon) -> tuple[str | None, list[Span]]:
         return destination, destination_spans
     if destination is not None:
         return destination, destination_spans
-    for frame in _ordered(event.frames):
+    for frame in event.ordered():
         for host in frame.hosts:
             return lexicon.person_country(host), []
     return None, []
@@ -459,7 +493,7 @@ def _visit_days(event: _Event, start: date, end: date) -> tuple[date, date]:
 
 def _dating_frames(event: _Event, kind: str | None) -> list[Frame]:
     """The frames that date the event: for a summit, not a leader's arrival on its eve."""
-    frames = _ordered(event.frames)
+    frames = event.ordered()
     if kind != "summit":
         return frames
     own = [f for f in frames if not _travel_only(f)]
@@ -471,7 +505,7 @@ def _travel_only(frame: Frame) -> bool:
 
 
 def _status(event: _Event) -> tuple[str | None, list[Span]]:
-    cues = [(f.status, f.status_span) for f in _ordered(event.frames) if f.status]
+    cues = [(f.status, f.status_span) for f in event.ordered() if f.status]
     for wanted in ("held", "ongoing", "announced"):
         for status, span in cues:
             if status == wanted:
@@ -575,7 +609,7 @@ def _assemble(event: _Event, ctx: Context, role: str) -> EventMention | None:
 
 
 def _summit_country(event: _Event) -> tuple[str | None, list[Span]]:
-    for frame in _ordered(event.frames):
+    for frame in event.ordered():
         for place in frame.destinations:
             if place.score >= 2:
                 return place.id, [place.span]

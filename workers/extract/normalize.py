@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from operator import itemgetter
 
 # The apostrophes Uzbek Latin uses for oʻ, gʻ and the tutuq belgisi, as they come in feeds.
 UZBEK_APOSTROPHES = "'\u2018\u2019\u02bb\u02bc`\u00b4\u2032"
@@ -116,11 +116,13 @@ _KEY_TABLE = str.maketrans(_KEY_MAP)
 _Y_BEFORE_VOWEL = re.compile(r"y(?=[aeiou])")
 
 # A word: letters and digits, with combining marks and word-internal apostrophes (oʻzbek,
-# Xi'an, ma'no). Hyphens and dashes separate words; names joined by one are "glued".
-# One character class in a loop: this runs over every article, so it is kept simple.
-WORD_RE = re.compile(r"\w+(?:(?:[\u0300-\u036f]+|[" + UZBEK_APOSTROPHES + r"](?=\w))\w*)*")
-_HYPHENS = "-\u2010\u2011"
-_HYPHEN_SET = frozenset(_HYPHENS)
+# Xi'an, ma'no). Hyphens and dashes separate words.
+# This runs over every article, so it is kept cheap for the regex engine: a single letter or
+# digit first (the engine skips ahead to one), then one character class in a loop, and
+# possessive quantifiers (a word is always taken whole) that spare the backtracking
+# bookkeeping while matching exactly what greedy ones would.
+_MARKS = r"\u0300-\u036f"  # combining marks
+WORD_RE = re.compile(rf"\w[\w{_MARKS}]*+(?:[{UZBEK_APOSTROPHES}]\w[\w{_MARKS}]*+)*+")
 _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")
 
 
@@ -169,18 +171,39 @@ class Words:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     keys: tuple[str, ...]
-    # True when the word is joined to the previous one by a hyphen ("Қасым-Жомарт").
-    glued: tuple[bool, ...]
-    capitalised: tuple[bool, ...]
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def index_at(self, offset: int) -> int:
         """Index of the first word that ends after ``offset``."""
-        from bisect import bisect_right
-
         return bisect_right(self.ends, offset)
+
+    def within(self, start: int, end: int) -> Words:
+        """The words lying wholly inside ``text[start:end]``, with offsets into that piece
+        (a word the piece cuts is left out)."""
+        first = bisect_left(self.starts, start)
+        last = max(first, bisect_right(self.ends, end))
+        return Words(
+            tuple([s - start for s in self.starts[first:last]]),
+            tuple([e - start for e in self.ends[first:last]]),
+            self.keys[first:last],
+        )
+
+
+class _WordKeys(dict):
+    """Matching keys of the words seen so far: news repeat their vocabulary, and a plain dict
+    look-up is the cheapest way to fold a known word."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _MAX_WORD_KEYS:
+            self.clear()
+        key = self[word] = fold_key(word)
+        return key
+
+
+_MAX_WORD_KEYS = 200_000
+_WORD_KEYS = _WordKeys()
 
 
 def words(text: str) -> Words:
@@ -188,16 +211,12 @@ def words(text: str) -> Words:
     # offsets follow from their lengths. Several times cheaper than a match object per word.
     parts = _WORD_SPLIT.split(text)
     if len(parts) == 1:
-        return Words((), (), (), (), ())
+        return Words((), (), ())
     offsets = list(accumulate(map(len, parts), initial=0))
-    tokens = parts[1::2]
     return Words(
-        starts=tuple(offsets[1::2][: len(tokens)]),
-        ends=tuple(offsets[2::2][: len(tokens)]),
-        keys=tuple(map(fold_key, tokens)),
-        # glued: the text between a word and the one before it is a single hyphen
-        glued=(False, *map(_HYPHEN_SET.__contains__, parts[2:-1:2])),
-        capitalised=tuple(map(str.isupper, map(itemgetter(0), tokens))),
+        starts=tuple(offsets[1:-1:2]),
+        ends=tuple(offsets[2:-1:2]),
+        keys=tuple(map(_WORD_KEYS.__getitem__, parts[1::2])),
     )
 
 

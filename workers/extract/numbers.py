@@ -16,8 +16,11 @@ follows), and as a thousands separator otherwise.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 from workers.extract._grammar.numerals import (
@@ -37,6 +40,7 @@ from workers.extract._grammar.numerals import (
 )
 from workers.extract._grammar.text import DASH, SPACE, fold, lowered, trie_alternation
 from workers.extract.dates import is_month_word
+from workers.extract.normalize import Words, fold_key
 from workers.records import Span
 
 _NUMBER = "number"  # digits
@@ -147,23 +151,106 @@ def parse_ordinal(token: str) -> int | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _ordinal_pattern() -> re.Pattern[str]:
+def _ordinal_alternatives() -> tuple[str, str]:
+    """(an ordinal word or a compound, a digit ordinal) as regular expressions."""
     words = trie_alternation(list(ORDINAL_WORDS))
     tens = trie_alternation(list(ORDINAL_TENS))
     endings = trie_alternation(list(ORDINAL_WORD_ENDINGS))
     digit_endings = trie_alternation(list(ORDINAL_ENDINGS))
+    return (
+        rf"(?:(?:{tens})(?:{SPACE}+|-))?(?:{words})(?:{endings})?",
+        rf"\d{{1,4}}(?:{DASH}(?:{digit_endings})|st|nd|rd|th)",
+    )
+
+
+def _hyphen_ordinal(with_hyphen: bool = True) -> str:
+    """Uzbek writes a digit ordinal as the number and a hyphen before its noun ("7-Маслаҳат
+    учрашуви", "2-yig'ilish"); the span is the number and the hyphen. ``with_hyphen``: False
+    to leave the hyphen out of the match."""
+    if with_hyphen:
+        return r"(?P<hyphen>\d{1,3}-)(?=(?P<noun>[^\W\d_][\w']*))"
+    return r"(?P<hyphen>\d{1,3})(?=-(?P<noun>[^\W\d_][\w']*))"
+
+
+@lru_cache(maxsize=1)
+def _ordinal_pattern() -> re.Pattern[str]:
+    word, digit = _ordinal_alternatives()
     return re.compile(
-        rf"(?<![\w'])(?:"
-        rf"(?P<word>(?:(?:{tens})(?:{SPACE}+|-))?(?:{words})(?:{endings})?)"
-        rf"|(?P<digit>\d{{1,4}}(?:{DASH}(?:{digit_endings})|st|nd|rd|th))"
-        rf"|(?P<roman>(?-i:[IVXLІХ]+))"
-        rf")(?![\w'])"
-        # Uzbek writes a digit ordinal as the number and a hyphen before its noun
-        # ("7-Маслаҳат учрашуви", "2-yig'ilish"); the span is the number and the hyphen.
-        rf"|(?<![\w'.,-])(?P<hyphen>\d{{1,3}}-)(?=(?P<noun>[^\W\d_][\w']*))",
+        rf"(?<![\w'])(?:(?P<word>{word})|(?P<digit>{digit})|(?P<roman>(?-i:[IVXLІХ]+)))(?![\w'])"
+        rf"|(?<![\w'.,-]){_hyphen_ordinal()}",
         re.IGNORECASE,
     )
+
+
+# The letters of the Roman numerals _ordinal_pattern reads (case-sensitive).
+_ROMAN_LETTERS = "IVXLІХ"
+# _ordinal_pattern's Roman numerals, after the character before them.
+_ROMAN_AFTER_BOUNDARY = re.compile(r"[^\w']([IVXLІХ]+)(?![\w'])")
+
+
+@lru_cache(maxsize=1)
+def _ordinal_start() -> re.Pattern[str]:
+    """What every ordinal but a Roman numeral opens with, after a non-word character: a digit
+    or an ordinal word (a compound's tens word stands before one). Lower-case and led by one
+    character class: a sentence without it is rejected in one quick scan, where the
+    case-insensitive _ordinal_pattern tries its word tables at every word."""
+    return re.compile(rf"\W(?:\d|{trie_alternation(list(ORDINAL_WORDS))})")
+
+
+@lru_cache(maxsize=1)
+def _ordinal_after_boundary() -> re.Pattern[str]:
+    """_ordinal_pattern but Roman numerals, for lower-cased text, opening with the character
+    before the ordinal, so the regex engine tries it only after non-word characters."""
+    word, digit = _ordinal_alternatives()
+    # The hyphen of a hyphen ordinal is left out of the match, and added back to its span:
+    # it is also the character before the word that may follow ("7-седьмой").
+    hyphen = _hyphen_ordinal(with_hyphen=False)
+    return re.compile(
+        rf"\W(?:(?<!')(?:(?P<word>{word})|(?P<digit>{digit}))(?![\w'])|(?<![.,'-]){hyphen})"
+    )
+
+
+def _ordinal_matches(folded: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, noun) of every match of _ordinal_pattern in ``folded``, in order;
+    kind is "hyphen" (with its noun), "roman" or "other" (a word or digit ordinal)."""
+    lower = lowered(folded)
+    if lower is not None:
+        return _lower_case_ordinal_matches(folded, lower)
+    found = []
+    for match in _ordinal_pattern().finditer(folded):
+        kind = "hyphen" if match.group("hyphen") else "roman" if match.group("roman") else "other"
+        found.append((match.start(), match.end(), kind, match.group("noun") or ""))
+    return found
+
+
+def _lower_case_ordinal_matches(folded: str, lower: str) -> list[tuple[int, int, str, str]]:
+    """_ordinal_matches from the lower-cased text, without case-insensitive matching: much
+    faster. Roman numerals are upper case, so they are read apart, in the folded text.
+
+    A space stands for the start of the text, so an offset in either spaced text is one past
+    the offset in ``folded``, and a match's start is where the ordinal starts in ``folded``.
+    """
+    found: list[tuple[int, int, str, str]] = []
+    spaced = " " + lower
+    if _ordinal_start().search(spaced):
+        for match in _ordinal_after_boundary().finditer(spaced):
+            if match.group("noun") is None:
+                found.append((match.start(), match.end() - 1, "other", ""))
+            else:
+                noun = folded[match.start("noun") - 1 : match.end("noun") - 1]
+                found.append((match.start(), match.end(), "hyphen", noun))
+    if any(letter in folded for letter in _ROMAN_LETTERS):
+        romans = _ROMAN_AFTER_BOUNDARY.finditer(" " + folded)
+        found += [(m.start(), m.end() - 1, "roman", "") for m in romans]
+        found.sort()
+        # one scan would not have found a numeral inside another match ("5-І" is a digit
+        # ordinal with a Kazakh ending); no other matches overlap
+        kept: list[tuple[int, int, str, str]] = []
+        for match in found:
+            if not kept or match[0] >= kept[-1][1]:
+                kept.append(match)
+        found = kept
+    return found
 
 
 def find_ordinals(text: str) -> list[tuple[int, Span]]:
@@ -173,31 +260,46 @@ def find_ordinals(text: str) -> list[tuple[int, Span]]:
     """
     found: list[tuple[int, Span]] = []
     folded = fold(text)
-    for match in _ordinal_pattern().finditer(folded):
-        token = match.group()
-        if match.group("hyphen"):
-            noun = match.group("noun")
+    for start, end, kind, noun in _ordinal_matches(folded):
+        token = folded[start:end]
+        if kind == "hyphen":
             if noun.isupper() or noun.casefold() in NUMBER_ENDINGS or is_month_word(noun):
                 continue  # "1-ГЭС" names a plant; "15-noyabr" is a date; "15-тен" a count
-            value = int(match.group("hyphen")[:-1])
-        elif match.group("roman"):
+            value = int(token[:-1])
+        elif kind == "roman":
             if token in ("I", "І") and not re.match(
-                r"\s+[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", folded[match.end() :]
+                r"\s+[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", folded[end:]
             ):
                 continue
             value = _roman_value(token)
         else:
             value = parse_ordinal(token)
         if value is not None:
-            found.append(
-                (value, Span(match.start(), match.end(), text[match.start() : match.end()]))
-            )
+            found.append((value, Span(start, end, text[start:end])))
     return found
 
 
 # -------------------------------------------------------------------------------- amounts
 
 _CONNECT_WORDS = ("and", "и", "с", "ва", "va")
+
+
+def _digits_token(first_digit: str = r"\d") -> str:
+    """Digits, with thousands groups and a decimal part, then a glued scale ("1.5bn"), a case
+    ending ("15-ти") or an English ordinal ending ("2nd"). ``first_digit`` matches the first
+    digit (and may check what stands before it)."""
+    return (
+        rf"(?P<num>{first_digit}"
+        r"(?:\d{0,2}(?:(?:[ \u00a0\u202f\u2009]|[,.])\d{3}(?!\d))+|\d*)(?:[.,]\d+)?)"
+        r"(?:(?P<glued>bn|mn|mln|mlrd|m|b|k)(?![\w])|" + DASH + r"(?P<suffix>[^\W\d_]+)"
+        r"|(?P<eng>st|nd|rd|th)(?![\w]))?"
+    )
+
+
+# A word that ends here: no letter follows, not even after an apostrophe.
+_WHOLE = r"(?![^\W\d_]|'[^\W\d_])"
+# The rest of a word, from its start on.
+_WORD_REST = r"[^\W\d_]*(?:'[^\W\d_]+)*"
 
 
 @lru_cache(maxsize=2)
@@ -208,16 +310,53 @@ def _amount_token(lower_case: bool = False) -> re.Pattern[str]:
     # tokens; any other word between two tokens keeps them apart (see _adjacent), which is
     # all a token for it would do.
     starts = trie_alternation(list(NUMBER_WORDS))
-    joiners = trie_alternation([*_CONNECT_WORDS, "a", "an"])
+    connect = trie_alternation(_CONNECT_WORDS)
     return re.compile(
-        r"(?P<num>(?<![\w.,/:])"
-        r"(?:\d{1,3}(?:(?:[ \u00a0\u202f\u2009]|[,.])\d{3}(?!\d))+|\d+)(?:[.,]\d+)?)"
-        r"(?:(?P<glued>bn|mn|mln|mlrd|m|b|k)(?![\w])|" + DASH + r"(?P<suffix>[^\W\d_]+)"
-        r"|(?P<eng>st|nd|rd|th)(?![\w]))?"
-        rf"|(?<![\w'])(?P<word>(?:{starts})[^\W\d_]*(?:'[^\W\d_]+)*"
-        rf"|(?:{joiners})(?![^\W\d_]|'[^\W\d_]))",
+        rf"(?<![\w.,/:]){_digits_token()}"
+        rf"|(?<![\w'])(?P<word>(?:{starts}){_WORD_REST}|an?{_WHOLE}|(?:{connect}){_WHOLE})",
         0 if lower_case else re.IGNORECASE,
     )
+
+
+@lru_cache(maxsize=1)
+def _token_after_boundary() -> re.Pattern[str]:
+    """_amount_token(lower_case=True) for every token but one at the very start of the text.
+
+    Written for speed on long articles: the pattern opens with the non-word character
+    before the token, so the regex engine skips from one such character to the next instead
+    of trying the pattern at every letter, and each word alternative opens with its first
+    letter, so the engine rejects most words by comparing one character per alternative.
+    The lookbehinds of _amount_token look past that first character.
+
+    A joining word is left out unless a number word or an article follows it: only then can
+    it join anything (see _continues), and most "и" and "с" of a text join no numbers."""
+    starts = trie_alternation(list(NUMBER_WORDS))
+    joins = rf"(?=(?:{SPACE}|-)*(?:{starts}|a))"
+    # (words, what follows them) in _amount_token's order
+    kinds = (
+        (list(NUMBER_WORDS), _WORD_REST),
+        (["a", "an"], _WHOLE),
+        (list(_CONNECT_WORDS), _WHOLE + joins),
+    )
+    by_letter: dict[str, list[str]] = {}
+    for vocabulary, follows in kinds:
+        for letter in sorted({w[0] for w in vocabulary}):
+            rest = trie_alternation([w[1:] for w in vocabulary if w[0] == letter])
+            by_letter.setdefault(letter, []).append(f"(?:{rest}){follows}")
+    words = "|".join(
+        f"{re.escape(letter)}(?<!'.)(?:{'|'.join(alternatives)})"
+        for letter, alternatives in sorted(by_letter.items())
+    )
+    number = _digits_token(first_digit=r"\d(?<![.,/:]\d)")
+    return re.compile(rf"\W(?:{number}|(?P<word>{words}))")
+
+
+def _lower_case_tokens(lower: str) -> Iterator[re.Match[str]]:
+    first = _amount_token(lower_case=True).match(lower)
+    if first is not None:
+        yield first
+    # every token ends with a word character, so the next one's boundary comes after it
+    yield from _token_after_boundary().finditer(lower, first.end() if first else 0)
 
 
 def _number_word(word: str) -> tuple[str, float] | None:
@@ -260,7 +399,8 @@ def _digit_tokens(match: re.Match[str]) -> list[_Token]:
             # "6-шы" is an ordinal; "1-ГЭС" a designation
             return []
     raw = match.group("num")
-    tokens = [_Token(match.start(), match.end("num"), _NUMBER, 0.0, raw)]
+    start = match.start("num")  # the match may open with the character before the token
+    tokens = [_Token(start, match.end("num"), _NUMBER, 0.0, raw)]
     glued = match.group("glued")
     if glued:
         scale = glued.lower()  # "$1.5BN" as "$1.5bn"
@@ -268,7 +408,7 @@ def _digit_tokens(match: re.Match[str]) -> list[_Token]:
             _Token(match.start("glued"), match.end(), SCALE, GLUED_SCALES[scale], glued, scale)
         )
     elif suffix is not None:
-        tokens[0] = _Token(match.start(), match.end(), _NUMBER, 0.0, raw)
+        tokens[0] = _Token(start, match.end(), _NUMBER, 0.0, raw)
     return tokens
 
 
@@ -276,7 +416,7 @@ def _tokens(text: str) -> list[_Token]:
     """The number tokens of ``text``: digits, number words and the words that join them.
     Other words give none; the text between two tokens tells whether they are adjacent."""
     lower = lowered(text)
-    matches = _amount_token(True).finditer(lower) if lower is not None else _amount_token().finditer(text)
+    matches = _lower_case_tokens(lower) if lower is not None else _amount_token().finditer(text)
     tokens: list[_Token] = []
     for match in matches:
         word = match.group("word")
@@ -285,11 +425,13 @@ def _tokens(text: str) -> list[_Token]:
             continue
         kind = _word_kind(word)
         if kind is not None:
-            tokens.append(_Token(match.start(), match.end(), kind[0], kind[1], word, kind[2]))
+            tokens.append(_Token(match.start("word"), match.end(), kind[0], kind[1], word, kind[2]))
     return tokens
 
 
 def _digits_value(raw: str, next_token: _Token | None) -> float:
+    if raw.isdecimal():
+        return float(raw)  # no separators: nothing to tell apart
     compact = re.sub(r"[ \u00a0\u202f\u2009]", "", raw)
     groups = re.fullmatch(r"\d{1,3}((?:[,.]\d{3})+)", compact)
     if groups:
@@ -400,19 +542,204 @@ def _evaluate(phrase: list[_Token]) -> tuple[float, str | None] | None:
     return value, SCALE_LABELS.get(largest) if largest else None
 
 
-def find_amounts(text: str) -> list[Amount]:
-    """Every amount in ``text``: digits, number words and scale words read together."""
+def find_amounts(text: str, words: Words | None = None) -> list[Amount]:
+    """Every amount in ``text``: digits, number words and scale words read together.
+
+    ``words``: the words of ``text`` (``normalize.words``), when the caller has them. Then
+    only the pieces of text around the words that may belong to an amount are read (the
+    same amounts, found faster: see _pieces_to_read)."""
     folded = fold(text)
+    pieces = None if words is None else _pieces_to_read(folded, words)
+    if pieces is None:
+        return _amounts(text, folded)
+    # one text for all pieces, a line break between two: no amount runs across a break
+    return _amounts(text, "\n".join(folded[start:end] for start, end in pieces), pieces)
+
+
+def _amounts(
+    text: str, read: str, pieces: list[tuple[int, int]] | None = None
+) -> list[Amount]:
+    """The amounts in ``read``: ``text`` folded, or the ``pieces`` of it joined by line
+    breaks; offsets into ``text``."""
+    if pieces is not None:
+        # where each piece starts in ``read``
+        starts = list(accumulate((end - start + 1 for start, end in pieces), initial=0))
     amounts: list[Amount] = []
-    for phrase in _phrases(folded, _tokens(folded)):
+    for phrase in _phrases(read, _tokens(read)):
         evaluated = _evaluate(phrase)
         if evaluated is None:
             continue
         value, scale = evaluated
         start, end = phrase[0].start, phrase[-1].end
+        if pieces is not None:
+            piece = bisect_right(starts, start) - 1
+            shift = pieces[piece][0] - starts[piece]
+            start, end = start + shift, end + shift
         spelled = any(t.kind in (UNIT, HALF, HUNDRED, _A) for t in phrase)
         amounts.append(Amount(value, Span(start, end, text[start:end]), scale, spelled))
     return amounts
+
+
+# --------------------------------------------------------------------- amounts by words
+#
+# Which words may hold a token, told from their matching keys alone. A token of digits
+# starts with a digit, and a key keeps every digit. A token of a word (a number word, a
+# joining word, an article) is letters and apostrophes, so it lies in one word (a word runs
+# on through both), and it starts after a character that is neither a word character nor
+# an apostrophe: inside a word, only a combining mark is such. In a word without a
+# combining mark or two apostrophes in a row, the token thus starts where the word starts
+# and runs to its end, to a final apostrophe (which the key drops), or to a digit or an
+# underscore. The word's key is then the key of a word _word_kind reads, or holds something
+# other than the letters a-z: a digit, an underscore, or a letter the key keeps as it is,
+# as it keeps every letter whose lower case is not its casefold ("ſ", "ß", "ᲀ"). A text
+# with a combining mark or two apostrophes in a row is read whole.
+#
+# Which pieces to read. A piece grows from a word that may hold a digit or a number word to
+# its neighbours: to one parted from it by space and hyphens only (_GAP) when that one may
+# hold a token, and to one parted from it by a lone comma, period or dash in any case (a
+# decimal part, the case ending of "5-ти"). So beyond a piece's ends stands no token its
+# tokens could join, and no token runs across them: reading the piece alone gives the tokens
+# the whole text gives there (a joining word at its end may give none, but would join
+# nothing). A piece is read from the character before its first word, so that every
+# lookbehind of the token patterns sees what it sees in the whole text, and the pieces are
+# read as one text, a line break between two, where no lookahead finds a token. Every
+# amount holds a digit or a number word (_evaluate), so every amount lies in a piece.
+
+
+def _number_word_forms() -> Iterator[str]:
+    """Every word _number_word reads: the table's words, and, with an ending glued on, its
+    scale words of three letters or more and its other words of four or more."""
+    for word, (kind, _) in NUMBER_WORDS.items():
+        yield word
+        if len(word) >= 4 or (len(word) == 3 and kind == SCALE):
+            yield from (word + ending for ending in NUMBER_ENDINGS)
+
+
+@lru_cache(maxsize=1)
+def _number_word_keys() -> frozenset[str]:
+    key = getattr(fold_key, "__wrapped__", fold_key)  # leave the article words' cache alone
+    return frozenset(map(key, _number_word_forms()))
+
+
+@lru_cache(maxsize=1)
+def _joining_keys() -> frozenset[str]:
+    return frozenset(map(fold_key, ("a", "an", *_CONNECT_WORDS)))
+
+
+def _plain(key: str) -> bool:
+    return key.isascii() and key.isalpha()
+
+
+class _MayCount(dict):
+    """Per matching key: whether a word with this key may hold digits or a number word."""
+
+    def __missing__(self, key: str) -> bool:
+        if len(self) >= _MAX_KEYS:
+            self.clear()
+        may = self[key] = not _plain(key) or key in _number_word_keys()
+        return may
+
+
+class _MayJoin(dict):
+    """Per matching key: whether a word with this key may hold any token (a joining word
+    or an article as well)."""
+
+    def __missing__(self, key: str) -> bool:
+        if len(self) >= _MAX_KEYS:
+            self.clear()
+        may = self[key] = _MAY_COUNT[key] or key in _joining_keys()
+        return may
+
+
+_MAX_KEYS = 100_000
+_MAY_COUNT = _MayCount()
+_MAY_JOIN = _MayJoin()
+_WORD_CHARACTER = re.compile(r"\w")
+
+# How the text between two words joins them in a piece: not at all (it may stand in no
+# phrase and no token of digits), if the word beyond may hold a token (space and hyphens,
+# as in a phrase: _GAP), or always (a lone comma, period or dash, which joins digits to a
+# decimal part or a case ending).
+_NEVER, _IF_IT_MAY_JOIN, _ALWAYS = 0, 1, 2
+_TIGHT = re.compile(rf"[,.]|{DASH}")
+
+
+class _OneCharacterJoins(dict):
+    """_joins for a text of one character, per character."""
+
+    def __missing__(self, character: str) -> int:
+        if _TIGHT.fullmatch(character):
+            joins = _ALWAYS
+        else:
+            joins = _IF_IT_MAY_JOIN if _GAP.fullmatch(character) else _NEVER
+        self[character] = joins
+        return joins
+
+
+_ONE_CHARACTER_JOINS = _OneCharacterJoins()
+
+
+def _joins(folded: str, start: int, end: int) -> int:
+    """How ``folded[start:end]``, the text between two words, joins them."""
+    if end - start == 1:
+        return _ONE_CHARACTER_JOINS[folded[start]]
+    return _IF_IT_MAY_JOIN if _GAP.fullmatch(folded, start, end) else _NEVER
+
+
+def _pieces_to_read(folded: str, words: Words) -> list[tuple[int, int]] | None:
+    """The pieces of ``folded`` that hold every amount, each as (start, end), in order;
+    None when the words cannot tell and the whole text is read."""
+    starts, ends, keys = words.starts, words.ends, words.keys
+    if (
+        not keys
+        # a word character outside the words: a word cut at either end of the text
+        or _WORD_CHARACTER.search(folded, 0, starts[0])
+        or _WORD_CHARACTER.search(folded, ends[-1])
+        or _may_hide_tokens(folded)
+    ):
+        return None
+
+    def reaches(word: int, neighbour: int) -> bool:
+        """Whether a piece that holds ``word`` must hold ``neighbour``, next to it."""
+        if word < neighbour:
+            joins = _joins(folded, ends[word], starts[neighbour])
+        else:
+            joins = _joins(folded, ends[neighbour], starts[word])
+        return joins == _ALWAYS or (joins == _IF_IT_MAY_JOIN and _MAY_JOIN[keys[neighbour]])
+
+    ranges: list[list[int]] = []  # [first word, last word] of each piece
+    count = len(keys)
+    for index in compress(range(count), map(_MAY_COUNT.__getitem__, keys)):
+        if ranges and index <= ranges[-1][1]:
+            continue
+        first = last = index
+        while first > 0 and reaches(first, first - 1):
+            first -= 1
+        while last + 1 < count and reaches(last, last + 1):
+            last += 1
+        if ranges and first <= ranges[-1][1] + 1:
+            ranges[-1][1] = last
+        else:
+            ranges.append([first, last])
+    return [(max(0, starts[first] - 1), ends[last]) for first, last in ranges]
+
+
+def _may_hide_tokens(folded: str) -> bool:
+    """Whether a word of ``folded`` may hold a token elsewhere than from its start to its
+    end: after or before a combining mark, or before two apostrophes in a row."""
+    if "'" in folded and "''" in folded:
+        return True
+    if folded.isascii():
+        return False
+    # A combining mark, U+0300 to U+036F, is two bytes in UTF-16: up to 0x6F, then 0x03.
+    # Few other characters hold a byte 0x03, so the search stops rarely.
+    encoded = folded.encode("utf-16-le")
+    at = encoded.find(b"\x03", 1)
+    while at >= 0:
+        if at % 2 and encoded[at - 1] <= 0x6F:
+            return True
+        at = encoded.find(b"\x03", at + 1)
+    return False
 
 
 def parse_amount(text: str) -> float | None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from operator import attrgetter
 
 from workers.extract.lexicon import Lexicon
 from workers.extract.matcher import Hit, ending_of
@@ -64,46 +66,96 @@ def find_people(
     day: date | None,
 ) -> list[PersonMention]:
     ctx = _Context(lexicon, words, text, sentence_of, language, source_country, day)
-    person_hits = [h for h in hits if h.kind == "person"]
-    by_span: dict[tuple[int, int], list[Hit]] = {}
-    for hit in person_hits:
-        by_span.setdefault((hit.start, hit.end), []).append(hit)
-    titled = _titled(ctx, hits)
-    mentions = _named(ctx, person_hits, by_span, {m.person for m in titled})
+    roles = _Roles.of(hits)
+    titled = _titled(ctx, roles)
+    mentions = _named(ctx, roles.names, {m.person for m in titled})
     mentions += titled
-    mentions += _self_references(ctx, hits)
-    mentions.sort(key=lambda m: (m.start, m.end))
+    mentions += _self_references(ctx, roles.self_titles)
+    mentions.sort(key=_position)
     return _dedupe(mentions)
 
 
-def _parts(hits: list[Hit], part: str) -> list[Hit]:
-    return [h for h in hits if h.label.endswith(":" + part)]
+_position = attrgetter("start", "end")
+
+
+@dataclass(frozen=True, slots=True)
+class _Roles:
+    """The hits that can name a person, by the part they play, in the text's order."""
+
+    names: list[Hit]  # first names, surnames, patronymics, full names of the lexicon's people
+    titles: list[Hit]  # "президент", "премьер-министр"
+    self_titles: list[Hit]  # "Глава государства": the source country's own
+    countries: list[Hit]
+    adjectives: list[Hit]  # "узбекский"
+    fillers: list[Hit]  # "Республики"
+    deputies: list[Hit]  # "вице-", "заместитель"
+
+    @classmethod
+    def of(cls, hits: list[Hit]) -> _Roles:
+        roles = cls([], [], [], [], [], [], [])
+        terms = {label: roles.titles for label in _TITLE_LABELS}
+        terms["term:title.self"] = roles.self_titles
+        terms["term:cue.republic"] = roles.fillers
+        terms["term:cue.deputy"] = roles.deputies
+        # One pass over an article's hundreds of hits; most are none of these. Terms, the
+        # most common, first (a hit's kind is the first part of its label).
+        for hit in hits:
+            kind = hit.kind
+            if kind == "term":
+                role = terms.get(hit.label)
+                if role is not None:
+                    role.append(hit)
+            elif kind == "person":
+                roles.names.append(hit)
+            elif kind == "country":
+                roles.countries.append(hit)
+            elif kind == "country_adj":
+                roles.adjectives.append(hit)
+        return roles
+
+
+@cache  # keyed by a lexicon label
+def _name_part(label: str) -> tuple[str, str]:
+    """The person a name hit's label names and the part of the name it is:
+    ("uz-mirziyoyev", "surname") for "person:uz-mirziyoyev:surname"."""
+    pieces = label.split(":")
+    return (pieces[1], pieces[-1]) if len(pieces) > 1 else ("", "")
 
 
 def _person_of(hit: Hit) -> str:
-    return hit.label.split(":")[1]
+    return _name_part(hit.label)[0]
 
 
-def _named(
-    ctx: _Context, person_hits: list[Hit], by_span: dict, titled: set[str]
-) -> list[PersonMention]:
+def _named(ctx: _Context, person_hits: list[Hit], titled: set[str]) -> list[PersonMention]:
     # First names by the word they end at (person -> start) and start at (person -> end).
     given_by_end: dict[int, dict[str, int]] = {}
     given_by_start: dict[int, dict[str, int]] = {}
-    for hit in _parts(person_hits, "given"):
-        given_by_end.setdefault(hit.end, {})[_person_of(hit)] = hit.start
-        given_by_start.setdefault(hit.start, {})[_person_of(hit)] = hit.end
     patronymic_by_end: dict[int, dict[str, int]] = {}
-    for hit in _parts(person_hits, "patronymic"):
-        patronymic_by_end.setdefault(hit.end, {})[_person_of(hit)] = hit.start
+    # Surnames by their words: people who share a surname share its hit's words.
+    surnames_at: dict[tuple[int, int], list[Hit]] = {}
+    full: list[Hit] = []
+    titles: list[Hit] = []
+    for hit in person_hits:
+        person, part = _name_part(hit.label)
+        if part == "surname":
+            surnames_at.setdefault((hit.start, hit.end), []).append(hit)
+        elif part == "given":
+            given_by_end.setdefault(hit.end, {})[person] = hit.start
+            given_by_start.setdefault(hit.start, {})[person] = hit.end
+        elif part == "patronymic":
+            patronymic_by_end.setdefault(hit.end, {})[person] = hit.start
+        elif part == "full":
+            full.append(hit)
+        elif part == "title":
+            titles.append(hit)
 
     resolved: list[PersonMention] = []
     pending: list[tuple[Hit, list[str]]] = []
-    for (start, end), group in sorted(by_span.items()):
-        surnames = [h for h in group if h.label.endswith(":surname")]
-        if not surnames:
-            continue
-        candidates = sorted({_person_of(h) for h in surnames})
+    for (start, end), surnames in sorted(surnames_at.items()):
+        if len(surnames) == 1:
+            candidates = [_person_of(surnames[0])]
+        else:
+            candidates = sorted({_person_of(h) for h in surnames})
         named = _with_first_name(
             ctx, candidates, start, end, given_by_end, given_by_start, patronymic_by_end
         )
@@ -117,7 +169,7 @@ def _named(
         if candidates:
             pending.append((surnames[0], candidates))
 
-    for hit in _parts(person_hits, "full") + _parts(person_hits, "title"):
+    for hit in full + titles:
         resolved.append(
             _mention(ctx, _person_of(hit), hit.start, hit.end, "name", ending_of(hit, ctx.words))
         )
@@ -202,9 +254,8 @@ def _feminine_context(ctx: _Context, end: int) -> bool:
     return bool(_FEMININE_VERB.match(following))
 
 
-def _titled(ctx: _Context, hits: list[Hit]) -> list[PersonMention]:
-    titles = [h for h in hits if h.label in _TITLE_LABELS]
-    if not titles:
+def _titled(ctx: _Context, roles: _Roles) -> list[PersonMention]:
+    if not roles.titles:
         return []
     names_after: dict[int, tuple[int, str]] = {}  # start word -> (end word, country)
     names_before: dict[int, tuple[int, str]] = {}  # end word -> (start word, country)
@@ -212,17 +263,16 @@ def _titled(ctx: _Context, hits: list[Hit]) -> list[PersonMention]:
     fillers_after: dict[int, int] = {}
     fillers_before: dict[int, int] = {}
     deputy_words: set[int] = set()
-    for hit in hits:
-        if hit.kind == "country":
-            names_after.setdefault(hit.start, (hit.end, hit.value))
-            names_before.setdefault(hit.end, (hit.start, hit.value))
-        elif hit.kind == "country_adj":
-            adjectives_before.setdefault(hit.end, (hit.start, hit.value))
-        elif hit.label == "term:cue.republic":
-            fillers_after[hit.start] = hit.end
-            fillers_before[hit.end] = hit.start
-        elif hit.label == "term:cue.deputy":
-            deputy_words.update(range(hit.start, hit.end))
+    for hit in roles.countries:
+        names_after.setdefault(hit.start, (hit.end, hit.value))
+        names_before.setdefault(hit.end, (hit.start, hit.value))
+    for hit in roles.adjectives:
+        adjectives_before.setdefault(hit.end, (hit.start, hit.value))
+    for hit in roles.fillers:
+        fillers_after[hit.start] = hit.end
+        fillers_before[hit.end] = hit.start
+    for hit in roles.deputies:
+        deputy_words.update(range(hit.start, hit.end))
     # Russian and English put the country after the title ("президент Узбекистана",
     # "President of Uzbekistan") and only an adjective before it ("узбекский лидер"); Kazakh,
     # Uzbek and the other Turkic languages put the country before ("Өзбекстан президенті").
@@ -230,23 +280,31 @@ def _titled(ctx: _Context, hits: list[Hit]) -> list[PersonMention]:
         before = {**adjectives_before, **(names_before if ctx.language == "en" else {})}
     else:
         before, names_after = {**adjectives_before, **names_before}, {}
+    # Where a country may follow or precede a title: most titles have none next to them.
+    after_words = names_after.keys() | fillers_after.keys()
+    before_words = before.keys() | fillers_before.keys()
+    holders: dict[tuple[str, str], str | None] = {}  # (country, role) -> office holder
     mentions: list[PersonMention] = []
-    for hit in titles:
-        if _near_deputy(hit, deputy_words):
+    for hit in roles.titles:
+        if hit.end not in after_words and hit.start not in before_words:
+            continue  # nothing next to the title that could name its country
+        if deputy_words and _near_deputy(hit, deputy_words):
             continue
-        role = _TITLE_LABELS[hit.label]
-        plural = ctx.lexicon.is_plural(ending_of(hit, ctx.words), ctx.language)
         countries = _countries_after(ctx, hit.end, names_after, fillers_after) or _countries_before(
             ctx, hit.start, before, fillers_before
         )
-        if not plural:
+        if not countries:
+            continue  # a title with no country names no one here
+        role = _TITLE_LABELS[hit.label]
+        ending = ending_of(hit, ctx.words)
+        if not ctx.lexicon.is_plural(ending, ctx.language):
             countries = countries[:1]
         for country in countries:
-            person = ctx.lexicon.office_holder(country, role, ctx.day)
+            if (country, role) not in holders:
+                holders[country, role] = ctx.lexicon.office_holder(country, role, ctx.day)
+            person = holders[country, role]
             if person:
-                mentions.append(
-                    _mention(ctx, person, hit.start, hit.end, "title", ending_of(hit, ctx.words))
-                )
+                mentions.append(_mention(ctx, person, hit.start, hit.end, "title", ending))
     return mentions
 
 
@@ -309,16 +367,14 @@ def _countries_before(
     return list(reversed(found))
 
 
-def _self_references(ctx: _Context, hits: list[Hit]) -> list[PersonMention]:
-    if ctx.source_country is None:
+def _self_references(ctx: _Context, self_titles: list[Hit]) -> list[PersonMention]:
+    if ctx.source_country is None or not self_titles:
         return []
     holder = ctx.lexicon.office_holder(ctx.source_country, "head_of_state", ctx.day)
     if holder is None:
         return []
     mentions = []
-    for hit in hits:
-        if hit.label != "term:title.self":
-            continue
+    for hit in self_titles:
         if ctx.lexicon.is_plural(ending_of(hit, ctx.words), ctx.language):
             continue
         mentions.append(

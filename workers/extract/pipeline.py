@@ -8,7 +8,7 @@ from workers.extract import layout as layout_module
 from workers.extract.claims import find_claims
 from workers.extract.dates import find_dates
 from workers.extract.documents import find_documents
-from workers.extract.frames import EVENT_KINDS, Sentences, build_frames
+from workers.extract.frames import Sentences, build_frames, can_frame
 from workers.extract.language import detect_language
 from workers.extract.layout import BODY, HEADER, TITLE
 from workers.extract.lexicon import load_lexicon
@@ -89,15 +89,18 @@ def _analyse(
     hits = find_hits(words, sentence_of, text)
     layout = layout_module.build_layout(text, words, raw, hits, sentence_of)
     people = find_people(lexicon, words, text, hits, sentence_of, language, country, published)
-    hits_by_sentence = _group(hits, lambda h: sentence_of[h.start])
+    hits_by_sentence = _group(hits, [sentence_of[h.start] for h in hits])
     dates_by_sentence: dict[int, list[DateMention]] = {}
     ordinals_by_sentence: dict[int, list[tuple[int, Span]]] = {}
+    eventful_sentences: set[int] = set()
     # Dates and ordinals matter only where a frame can form (and on the dateline): reading
     # those sentences alone keeps a long article as cheap as a short one.
     for sentence in layout.sentences:
-        found = hits_by_sentence.get(sentence.index, ())
-        eventful = any(h.label in EVENT_KINDS or h.label.startswith("term:format.") for h in found)
-        if not eventful and not (sentence.zone == HEADER and sentence.line < _DATELINE_LINES):
+        found = hits_by_sentence.get(sentence.index)
+        eventful = found is not None and can_frame(found)
+        if eventful:
+            eventful_sentences.add(sentence.index)
+        elif not (sentence.zone == HEADER and sentence.line < _DATELINE_LINES):
             continue
         chunk = text[sentence.start : sentence.end]
         dates = find_dates(chunk, doc.published_at, doc.timezone or "UTC", language)
@@ -113,12 +116,13 @@ def _analyse(
         words=words,
         layout=layout,
         hits_by_sentence=hits_by_sentence,
-        people_by_sentence=_group(people, lambda m: m.sentence),
+        people_by_sentence=_group(people, [m.sentence for m in people]),
         dates_by_sentence=dates_by_sentence,
         ordinals_by_sentence=ordinals_by_sentence,
         published=published,
         language=language,
         country=country,
+        eventful=frozenset(eventful_sentences),
     )
     return Analysis(text, offset, sentences, language, script, country)
 
@@ -131,10 +135,15 @@ def _moved_date(mention: DateMention, by: int) -> DateMention:
     return replace(mention, span=_moved(mention.span, by))
 
 
-def _group(items, key) -> dict[int, list]:
+def _group(items: list, keys: list[int]) -> dict[int, list]:
+    """Items by their key, in their order; ``keys[i]`` is the key of ``items[i]``."""
     groups: dict[int, list] = {}
-    for item in items:
-        groups.setdefault(key(item), []).append(item)
+    for key, item in zip(keys, items):
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [item]
+        else:
+            group.append(item)
     return groups
 
 
@@ -155,7 +164,9 @@ def _with_contents(mention: EventMention, analysis: Analysis, doc: CleanDoc) -> 
     sidebar = None if layout.sidebar_start is None else layout.sidebar_start - analysis.offset
     own_text = doc.text if sidebar is None else doc.text[:sidebar]
     own_documents, count = find_documents(own_text, analysis.language)
-    own_claims = find_claims(own_text, analysis.language)
+    # the article's words, already split, tell where figures can stand
+    own_words = analysis.sentences.words.within(analysis.offset, analysis.offset + len(own_text))
+    own_claims = find_claims(own_text, analysis.language, words=own_words)
     body = {s.index for s in layout.sentences if s.zone in (BODY, TITLE)}
     topics, first_words = topics_of(
         _all_hits(analysis),

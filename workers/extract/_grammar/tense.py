@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from workers.extract._grammar.text import fold
+from workers.extract._grammar.text import fold, lowered
 
 PAST = "past"
 FUTURE = "future"
@@ -70,14 +70,30 @@ def _markers() -> tuple[tuple[re.Pattern[str], str], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _lower_markers() -> tuple[tuple[re.Pattern[str], str], ...] | None:
+    """The markers for lower-cased text, matched case-sensitively: several times faster.
+    None if a marker's pattern is not all lower case (a capital letter or an escape such
+    as "\\S" would then match differently)."""
+    markers = _markers()
+    if any(pattern.pattern != pattern.pattern.lower() for pattern, _ in markers):
+        return None
+    return tuple((re.compile(pattern.pattern), tense) for pattern, tense in markers)
+
+
 def tense_near(sentence: str, offset: int) -> str | None:
     """The tense of the marker nearest to ``offset`` in ``sentence``, or None.
 
     Explicit words beat verb endings at the same distance; a future ending is tried before
     the past one because Uzbek "-ади" ends in the past "-ди".
     """
+    markers = _markers()
+    lower = lowered(sentence)  # same offsets; None where case-blind matching is more
+    lower_markers = _lower_markers()
+    if lower is not None and lower_markers is not None:
+        markers, sentence = lower_markers, lower
     best: tuple[int, int, str] | None = None
-    for rank, (pattern, tense) in enumerate(_markers()):
+    for rank, (pattern, tense) in enumerate(markers):
         for match in pattern.finditer(sentence):
             distance = min(abs(match.start() - offset), abs(match.end() - offset))
             if best is None or (distance, rank) < (best[0], best[1]):

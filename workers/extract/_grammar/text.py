@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 # Horizontal space only: a date or a figure never continues across a line break.
 SPACE = r"[ \t\u00a0\u2009\u202f]"
@@ -47,6 +48,10 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|(?<=[.!?\u2026])[.!?\u2026]*[\"'»”)\]]*(?=\s))")
 
 
+# A stretch of text without the space around it (searched for between two sentence ends).
+_TRIMMED = re.compile(r"\S(?:.*\S)?", re.DOTALL)
+
+
 @lru_cache(maxsize=256)
 def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     """Sentences as (start, end) offsets, trimmed of surrounding space.
@@ -55,38 +60,42 @@ def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     own); a period ends one unless it follows a known abbreviation or a single capital (an
     initial) or sits between digits.
     """
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.group() != "\n" and _is_abbreviation(text, match.start()):
-            continue
-        _append_trimmed(bounds, text, start, match.end())
-        start = match.end()
-    _append_trimmed(bounds, text, start, len(text))
-    return tuple(bounds)
+    # Where sentences end (not at the period of an abbreviation); a sentence is the text
+    # between two ends, without the space around it.
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _is_abbreviation(text, m.start())]
+    pieces = map(_TRIMMED.search, repeat(text), [0, *ends], [*ends, len(text)])
+    return tuple(piece.span() for piece in pieces if piece)
 
 
 def _is_abbreviation(text: str, period_at: int) -> bool:
     if text[period_at] != ".":
         return False
-    word_start = period_at
-    while word_start > 0 and (text[word_start - 1].isalpha()):
-        word_start -= 1
-    word = text[word_start:period_at]
+    word = short_word_before(text, period_at, _LONGEST_ABBREVIATION)
     if not word:
-        return False
+        return False  # no word, or one longer than any abbreviation
     if len(word) == 1 and word.isupper():
         return True
     return word.lower() in _ABBREVIATIONS
 
 
-def _append_trimmed(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        bounds.append((start, end))
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+
+
+def short_word_before(text: str, at: int, longest: int) -> str | None:
+    """The letters just before ``at`` ("" if none), or None when there are more than
+    ``longest`` of them: a long word is not read back to its start."""
+    tail = text[max(0, at - longest - 1) : at]
+    if tail.isalpha():
+        return tail if len(tail) <= longest else None
+    index = len(tail)
+    while index and tail[index - 1].isalpha():
+        index -= 1
+    return tail[index:]
+
+
+# The same, uncached, for callers that read an article a line at a time: a line is read once,
+# and keeping lines in the cache would only push whole texts out of it.
+line_sentence_bounds = sentence_bounds.__wrapped__
 
 
 def sentence_at(text: str, offset: int) -> tuple[int, int]:
@@ -152,7 +161,6 @@ def windows_around(
 # lower case is two characters, and those ``re`` also equates with a letter of the region's
 # alphabets (ı with i, ſ with s, the old Cyrillic forms ᲀ-ᲆ with в д о с т ъ).
 _CASE_TRAPS = "\u0130\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86"
-_CASE_TRAP = re.compile(f"[{_CASE_TRAPS}]")
 _METACHARACTERS = frozenset("\\.^$*+?{}[]|()")
 _OPTIONAL = frozenset("*?{")
 
@@ -160,7 +168,8 @@ _OPTIONAL = frozenset("*?{")
 def lowered(text: str) -> str | None:
     """``text`` in lower case with the same offsets, when matching it case-insensitively is
     comparing lower case letters; None when a letter of ``_CASE_TRAPS`` makes it more."""
-    if _CASE_TRAP.search(text):
+    # ten substring searches in C beat one character-class scan of the whole text
+    if any(map(text.__contains__, _CASE_TRAPS)):
         return None
     return text.lower()
 
@@ -215,6 +224,10 @@ class Cue:
             return None
         found: list[int] = []
         for start in self.starts:
+            # a letter the text lacks rules a beginning out before any substring search, and
+            # most beginnings belong to the other languages
+            if not all(map(lower.__contains__, start)):
+                continue
             at = lower.find(start)
             while at >= 0:
                 found.append(at)
