@@ -79,7 +79,7 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
             if at > line_start:
                 line_number += 1  # a line break at the very start of a line adds no line
             line_start = start = match.end()
-        elif not _is_abbreviation(text, at):
+        elif text[at] != "." or not _is_abbreviation(text, at):
             _append(sentences, text, start, match.end(), line_number)
             start = match.end()
     _append(sentences, text, start, len(text), line_number)
@@ -92,7 +92,8 @@ _LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 
 def _is_abbreviation(text: str, period_at: int) -> bool:
     # "К.-Ж. Токаев", "Ш. Мирзиёев", "г.", "млрд." : a single letter or a short lower-case
-    # abbreviation before the period does not end the sentence.
+    # abbreviation before the period does not end the sentence (callers ask only for
+    # periods: "Кто, если не я? Мы придём." is two sentences).
     word = short_word_before(text, period_at, _LONGEST_ABBREVIATION)
     return word is not None and (len(word) == 1 or word in _ABBREVIATIONS)
 
