@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from workers.extract._grammar import claim_words
-from workers.extract._grammar.text import SPACE, fold, line_sentence_bounds, lowered, windows_around
+from workers.extract._grammar.text import SPACE, fold, line_end, line_sentences, lowered, windows_around
 from workers.extract.dates import date_spans
 from workers.extract.normalize import Words
 from workers.extract.numbers import Amount, find_amounts
@@ -245,17 +245,11 @@ class _Sentences:
         """The sentences of the line that starts at offset ``line``."""
         bounds = self._lines.get(line)
         if bounds is None:
-            piece = self.text[line : self._line_end(line)]
-            bounds = tuple((line + a, line + b) for a, b in line_sentence_bounds(piece))
-            self._lines[line] = bounds
+            bounds = self._lines[line] = line_sentences(self.text, line)[0]
         return bounds
 
     def _line_start(self, offset: int) -> int:
         return self.text.rfind("\n", 0, offset) + 1
-
-    def _line_end(self, line: int) -> int:
-        end = self.text.find("\n", line)
-        return len(self.text) if end < 0 else end
 
     def stretch(self, sentence: _Sentence) -> tuple[int, int]:
         """The stretch of ``sentence`` in _date_spans_of: it and the sentences a date's
@@ -290,7 +284,7 @@ class _Sentences:
 
     def _after(self, line: int, index: int) -> tuple[int, int] | None:
         while index + 1 >= len(self.in_line(line)):
-            end = self._line_end(line)
+            end = line_end(self.text, line)
             if end == len(self.text):
                 return None
             line, index = end + 1, -1

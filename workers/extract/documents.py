@@ -36,7 +36,8 @@ from workers.extract._grammar.text import (
     literal_start,
     lowered,
     occurs_in,
-    line_sentence_bounds,
+    line_end,
+    line_sentences,
 )
 from workers.extract.numbers import find_amounts
 from workers.records import DocumentMention, Span
@@ -314,9 +315,8 @@ class _Atom:
         return self.text in _BOUNDARY_MARKS
 
 
-def _atoms(text: str, start: int, end: int, limit: int | None = None) -> list[_Atom]:
-    matches = _ATOM.finditer(text, start, end)
-    return [_Atom(m.start(), m.end(), m.group()) for m in islice(matches, limit)]
+def _atoms(text: str, start: int, end: int) -> list[_Atom]:
+    return [_Atom(m.start(), m.end(), m.group()) for m in _ATOM.finditer(text, start, end)]
 
 
 # ------------------------------------------------------------------------ signing context
@@ -333,11 +333,7 @@ class _Lines:
     def line(self, line_start: int) -> tuple[tuple[tuple[int, int], ...], int]:
         """The sentences of the line starting at ``line_start``, and where the line ends."""
         if line_start not in self._read:
-            line_end = self.text.find("\n", line_start)
-            line_end = len(self.text) if line_end < 0 else line_end
-            bounds = line_sentence_bounds(self.text[line_start:line_end])
-            shifted = tuple((line_start + a, line_start + b) for a, b in bounds)
-            self._read[line_start] = (shifted, line_end)
+            self._read[line_start] = line_sentences(self.text, line_start)
         return self._read[line_start]
 
     def around(self, offset: int) -> tuple[tuple[tuple[int, int], ...], int]:
@@ -345,12 +341,12 @@ class _Lines:
 
     def following(self, sentence: tuple[int, int]) -> tuple[int, int] | None:
         """The sentence after ``sentence``, on its line or on the next line that has one."""
-        bounds, line_end = self.around(sentence[0])
+        bounds, end = self.around(sentence[0])
         index = bounds.index(sentence)
         if index + 1 < len(bounds):
             return bounds[index + 1]
-        while line_end < len(self.text):
-            bounds, line_end = self.line(line_end + 1)
+        while end < len(self.text):
+            bounds, end = self.line(end + 1)
             if bounds:
                 return bounds[0]
         return None
@@ -419,7 +415,7 @@ def _signing_sentences(read: list[_Sentence], lines: _Lines) -> list[tuple[int, 
 # -------------------------------------------------------------- signing sentences together
 
 
-class _Batch:
+class _SigningSentences:
     """Sentences read together: their lower case joined into one string, so that a literal
     is looked up once for all of them rather than once in each."""
 
@@ -427,6 +423,7 @@ class _Batch:
         self.article = article
         self.bounds = bounds
         self.joined: str | None = None
+        self.starts: list[int] = []  # where each sentence begins in ``joined``
         if article.lower is not None:
             # a line break: no literal holds one, so none is found across two sentences
             self.joined = "\n".join(article.lower[a:b] for a, b in bounds)
@@ -504,7 +501,7 @@ def _head_final_language(language: str | None) -> bool:
     return bool(language) and re.split(r"[-_]", language.lower())[0] in ("kk", "uz")
 
 
-def _head_final_sentences(batch: _Batch, language: str | None) -> list[bool]:
+def _head_final_sentences(batch: _SigningSentences, language: str | None) -> list[bool]:
     """Kazakh and Uzbek sentences put the title before the noun: the language hint tells,
     else the letters of the sentence."""
     if _head_final_language(language):
@@ -760,17 +757,16 @@ def _line_list(text: str, heading_end: int) -> list[tuple[str | None, str, int, 
     items: list[tuple[str | None, str, int, int]] = []
     position = text.find("\n", heading_end)
     while 0 <= position < len(text):
-        line_end = text.find("\n", position + 1)
-        line_end = len(text) if line_end < 0 else line_end
-        line = text[position + 1 : line_end]
-        position = line_end
+        end = line_end(text, position + 1)
+        line = text[position + 1 : end]
+        position = end
         if not line.strip():
             if items:
                 break
             continue
         bullet = _BULLET.match(line)
         body_start = position - len(line) + (bullet.end() if bullet else 0)
-        body = text[body_start:line_end].strip().rstrip(";.,")
+        body = text[body_start:end].strip().rstrip(";.,")
         kind = _kind_of(body)
         if len(body) > 300 or (kind is None and not (bullet and bullet.group().strip())):
             break
@@ -790,15 +786,10 @@ def _line_list_headings(text: str, read: list[_Sentence]) -> list[int]:
     """Sentences with a signing verb or a document noun that end a line with a colon."""
     headings = []
     for sentence in read:
-        line_end = _line_end(text, sentence.end)
-        if text[sentence.end - 1] == ":" and not text[sentence.end : line_end].strip():
+        end = line_end(text, sentence.end)
+        if text[sentence.end - 1] == ":" and not text[sentence.end : end].strip():
             headings.append(sentence.end)
     return headings
-
-
-def _line_end(text: str, offset: int) -> int:
-    line_end = text.find("\n", offset)
-    return len(text) if line_end < 0 else line_end
 
 
 # ------------------------------------------------------------------------------------ count
@@ -811,7 +802,7 @@ def _stated_counts(article: _Article, signing: list[tuple[int, int]]) -> list[in
     for start, end in signing:
         # The noun counted follows the number on its line, perhaps past the sentence's end
         # ("Подписано 15. Документы ..."); a sentence whose line has none states no count.
-        if not occurs_in(article.generic, start, _line_end(text, end)):
+        if not occurs_in(article.generic, start, line_end(text, end)):
             continue
         for amount in find_amounts(text[start:end]):
             if not amount.is_integer or not 0 < amount.value <= _MAX_COUNT:
@@ -837,7 +828,7 @@ def find_documents(
     for heading_end in _line_list_headings(folded, read):
         found += _line_list(folded, heading_end)
     patterns = _patterns()
-    batch = _Batch(article, signing)
+    batch = _SigningSentences(article, signing)
     head_final = _head_final_sentences(batch, language)
     head_first = [not final for final in head_final]
     final_nouns = batch.nouns(patterns.head_final, patterns.head_final_starts, head_final)

@@ -133,9 +133,6 @@ class Sentences:
     published: date | None
     language: str | None
     country: str | None = None  # the source's country: whose "our country" the text says
-    # The sentences that can hold a frame (``can_frame`` of their hits), when the caller
-    # knows them already; None to find them here.
-    eventful: frozenset[int] | None = None
 
 
 def build_frames(doc: Sentences) -> list[Frame]:
@@ -145,10 +142,7 @@ def build_frames(doc: Sentences) -> list[Frame]:
         if sentence.zone == "header":
             continue
         # Most sentences name no event and no format: they cannot hold a frame.
-        if doc.eventful is None:
-            if not can_frame(doc.hits_by_sentence.get(sentence.index, ())):
-                continue
-        elif sentence.index not in doc.eventful:
+        if not can_frame(doc.hits_by_sentence.get(sentence.index, ())):
             continue
         frame = _frame(doc, sentence.index, known_leaders)
         if frame is not None:
@@ -170,14 +164,12 @@ _label = attrgetter("label")
 _person = attrgetter("person")
 
 
-# Both keyed by a lexicon label: a few hundred at most.
-@cache
 def _format_word(label: str) -> bool:
     # Every format pattern names the format with at least one format word.
     return label.startswith("term:format.")
 
 
-@cache
+@cache  # keyed by a lexicon label: a few hundred at most
 def _frame_word(label: str) -> bool:
     """Whether a frame can form around the word: an event word or a format word."""
     return label in EVENT_KINDS or _format_word(label)
@@ -188,9 +180,7 @@ def _span(doc: Sentences, start: int, end: int) -> Span:
     return Span(a, b, doc.text[a:b])
 
 
-def _frame(
-    doc: Sentences, index: int, known_leaders: dict[str, bool] | None = None
-) -> Frame | None:
+def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame | None:
     hits = doc.hits_by_sentence.get(index, [])
     # What the sentence names at all: the steps below skip what it does not name.
     labels = {h.label for h in hits}
@@ -206,7 +196,7 @@ def _frame(
     if not event_hits and not formats:
         return None
     people = doc.people_by_sentence.get(index, ())
-    leaders = _leaders(doc, people, {} if known_leaders is None else known_leaders)
+    leaders = _leaders(doc, people, known_leaders)
     if "term:cue.absent" in labels:
         leaders = _present(leaders, [h for h in hits if h.label == "term:cue.absent"])
     kinds = frozenset(own_kinds)

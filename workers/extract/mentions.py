@@ -41,15 +41,16 @@ class _Event:
     city: str | None = None
     qualified_visit: bool = False
     # The frames headline and lead first, sorted once: assembling a mention reads it often.
-    _order: list[Frame] | None = field(default=None, repr=False, compare=False)
+    _order: list[Frame] | None = field(default=None, init=False, repr=False, compare=False)
 
     def ordered(self) -> list[Frame]:
-        if self._order is None or len(self._order) != len(self.frames):
+        if self._order is None:
             self._order = _ordered(self.frames)
         return self._order
 
     def add(self, frame: Frame, lexicon: Lexicon) -> None:
         self.frames.append(frame)
+        self._order = None
         if self.format is None and frame.formats:
             self.format = frame.formats[0].id
         if self.ordinal is None and frame.ordinal is not None:

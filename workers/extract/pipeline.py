@@ -92,15 +92,12 @@ def _analyse(
     hits_by_sentence = _group(hits, [sentence_of[h.start] for h in hits])
     dates_by_sentence: dict[int, list[DateMention]] = {}
     ordinals_by_sentence: dict[int, list[tuple[int, Span]]] = {}
-    eventful_sentences: set[int] = set()
     # Dates and ordinals matter only where a frame can form (and on the dateline): reading
     # those sentences alone keeps a long article as cheap as a short one.
     for sentence in layout.sentences:
         found = hits_by_sentence.get(sentence.index)
         eventful = found is not None and can_frame(found)
-        if eventful:
-            eventful_sentences.add(sentence.index)
-        elif not (sentence.zone == HEADER and sentence.line < _DATELINE_LINES):
+        if not eventful and not (sentence.zone == HEADER and sentence.line < _DATELINE_LINES):
             continue
         chunk = text[sentence.start : sentence.end]
         dates = find_dates(chunk, doc.published_at, doc.timezone or "UTC", language)
@@ -122,7 +119,6 @@ def _analyse(
         published=published,
         language=language,
         country=country,
-        eventful=frozenset(eventful_sentences),
     )
     return Analysis(text, offset, sentences, language, script, country)
 

@@ -93,9 +93,21 @@ def short_word_before(text: str, at: int, longest: int) -> str | None:
     return tail[index:]
 
 
-# The same, uncached, for callers that read an article a line at a time: a line is read once,
-# and keeping lines in the cache would only push whole texts out of it.
-line_sentence_bounds = sentence_bounds.__wrapped__
+def line_end(text: str, offset: int) -> int:
+    """Where the line holding ``offset`` ends (its line break, or the end of the text)."""
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end
+
+
+def line_sentences(text: str, line_start: int) -> tuple[tuple[tuple[int, int], ...], int]:
+    """The sentences of the line that starts at ``line_start``, as ``sentence_bounds`` finds
+    them in the whole text (a line break always ends a sentence), and where the line ends.
+
+    For callers that read an article a line at a time, only where they need to; uncached: a
+    line is read once, and keeping lines in the cache would only push whole texts out of it."""
+    end = line_end(text, line_start)
+    bounds = sentence_bounds.__wrapped__(text[line_start:end])
+    return tuple((line_start + a, line_start + b) for a, b in bounds), end
 
 
 def sentence_at(text: str, offset: int) -> tuple[int, int]:
