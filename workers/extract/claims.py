@@ -30,7 +30,7 @@ from workers.extract._grammar import claim_words
 from workers.extract._grammar.text import SPACE, fold, line_end, line_sentences, lowered, windows_around
 from workers.extract.dates import date_spans
 from workers.extract.normalize import Words
-from workers.extract.numbers import Amount, find_amounts
+from workers.extract.numbers import Amount, find_folded_amounts
 from workers.records import ClaimMention, Span
 
 MONEY = "money"
@@ -72,8 +72,8 @@ class _Vocabulary:
     # the count nouns of every measure; the group named after a measure holds its noun
     count_noun: re.Pattern[str]
     measures: tuple[_Measure, ...]
-    launch: re.Pattern[str]
-    target: re.Pattern[str]
+    launch: _Measure  # the cues that make projects projects_launched
+    target: _Measure  # the cues that make trade trade_target
     target_years: re.Pattern[str]
     before: tuple[tuple[str, re.Pattern[str]], ...]
     after: tuple[tuple[str, re.Pattern[str]], ...]
@@ -97,6 +97,16 @@ class _Measure:
     lower_case: re.Pattern[str] | None
     # what a match in lower-cased text always holds one of; None when a cue holds nothing sure
     needles: tuple[str, ...] | None
+
+    def occurs_in(self, sentence: str, lower: str | None) -> bool:
+        """Whether a cue occurs in ``sentence``; ``lower``: lowered(sentence)."""
+        if lower is None or self.lower_case is None:
+            return self.pattern.search(sentence) is not None
+        # a substring search per needle is far cheaper than the pattern, which most
+        # sentences do not match
+        if self.needles is not None and not any(map(lower.__contains__, self.needles)):
+            return False
+        return self.lower_case.search(lower) is not None
 
 
 def _measure_of(name: str, alternatives: list[str]) -> _Measure:
@@ -180,8 +190,8 @@ def _vocabulary() -> _Vocabulary:
         ),
         count_noun=re.compile(rf"(?<![\w'])(?:{count_nouns})", re.IGNORECASE),
         measures=tuple(_measure_of(m, forms) for m, forms in claim_words.MEASURE_CUES),
-        launch=_word(claim_words.LAUNCH_CUES),
-        target=_word(claim_words.TARGET_CUES),
+        launch=_measure_of("projects_launched", claim_words.LAUNCH_CUES),
+        target=_measure_of("trade_target", claim_words.TARGET_CUES),
         target_years=re.compile(_any(claim_words.TARGET_YEARS), re.IGNORECASE),
         before=tuple(
             (q, re.compile(rf"(?<![\w']){_any(forms)}{s}*$", re.IGNORECASE))
@@ -494,11 +504,15 @@ def _qualifier(text: str, figure_start: int, unit_end: int) -> str | None:
 
 
 def _figures(
-    text: str, language: str | None, sentences: _Sentences, words: Words | None = None
+    text: str,
+    language: str | None,
+    sentences: _Sentences,
+    words: Words | None = None,
+    text_start: int = 0,
 ) -> list[_Figure]:
     masks = _Masks(text, language, sentences)
     figures: list[_Figure] = []
-    for amount in find_amounts(text, words):
+    for amount in find_folded_amounts(text, words, text_start):
         kind, currency, unit_end = _unit(text, amount)
         if kind is None and _is_year(amount):
             continue
@@ -546,32 +560,34 @@ def _with_inherited_currency(figures: list[_Figure], sentences: _Sentences) -> l
 # ---------------------------------------------------------------------------- the measure
 
 
-def _measure_in(sentence: str, allowed: frozenset[str] | None = None) -> str | None:
-    lower = lowered(sentence)
+def _measure_in(
+    sentence: str, lower: str | None, allowed: frozenset[str] | None = None
+) -> str | None:
+    """``lower``: lowered(sentence)."""
     for measure in _vocabulary().measures:
-        if allowed is not None and measure.name not in allowed:
-            continue
-        if lower is None or measure.lower_case is None:
-            if measure.pattern.search(sentence):
-                return measure.name
-        elif (measure.needles is None or any(map(lower.__contains__, measure.needles))) and (
-            measure.lower_case.search(lower)
-        ):
+        if (allowed is None or measure.name in allowed) and measure.occurs_in(sentence, lower):
             return measure.name
     return None
 
 
 def _measure(figure: _Figure, count: _Figure | None, text: str) -> str:
     sentence = text[figure.sentence.start : figure.sentence.end]
+    lower = lowered(sentence)
     allowed = claim_words.MONEY_MEASURES if figure.kind == MONEY else None
-    measure = (count.noun if count else None) or figure.noun or _measure_in(sentence, allowed)
+    measure = (
+        (count.noun if count else None) or figure.noun or _measure_in(sentence, lower, allowed)
+    )
     if measure is None and figure.kind != PERCENT and figure.sentence.previous is not None:
         start, end = figure.sentence.previous
-        measure = _measure_in(text[start:end], allowed)
-    if measure == "projects" and _vocabulary().launch.search(sentence):
-        return "projects_launched"
-    if measure == "trade" and (_target_year(sentence) or _vocabulary().target.search(sentence)):
-        return "trade_target"
+        previous = text[start:end]
+        measure = _measure_in(previous, lowered(previous), allowed)
+    vocabulary = _vocabulary()
+    if measure == "projects" and vocabulary.launch.occurs_in(sentence, lower):
+        return vocabulary.launch.name
+    if measure == "trade" and (
+        _target_year(sentence) or vocabulary.target.occurs_in(sentence, lower)
+    ):
+        return vocabulary.target.name
     return measure or "other"
 
 
@@ -611,14 +627,15 @@ _UNITS = {TONNES: "tonnes", PERCENT: "percent", PEOPLE: "people", COUNT: "count"
 
 
 def find_claims(
-    text: str, language: str | None = None, words: Words | None = None
+    text: str, language: str | None = None, words: Words | None = None, text_start: int = 0
 ) -> list[ClaimMention]:
     """Every money and quantity figure in ``text``; each span is the sentence stating it.
 
-    ``words``: the words of ``text`` (``normalize.words``), when the caller has them: the
-    amounts are then looked for only where they may stand (same claims, found faster)."""
+    ``words``: the words of ``text`` (``normalize.words``), when the caller has them, or of
+    a longer text in which ``text`` starts at offset ``text_start``: the amounts are then
+    looked for only where they may stand (same claims, found faster)."""
     folded = fold(text)
-    figures = _figures(folded, language, _Sentences(folded), words)
+    figures = _figures(folded, language, _Sentences(folded), words, text_start)
     counts = {id(f): c for f in figures if f.kind == MONEY and (c := _count_beside(f, figures))}
     consumed = {id(c) for c in counts.values()}
     claims: list[ClaimMention] = []
@@ -656,7 +673,7 @@ def _claim(
 def _qualifier_in_context(figure: _Figure, sentence: str) -> str | None:
     """ "до 10 млрд к 2030 году" is a target, not an upper bound."""
     if figure.qualifier == "up_to" and (
-        _target_year(sentence) or _vocabulary().target.search(sentence)
+        _target_year(sentence) or _vocabulary().target.occurs_in(sentence, lowered(sentence))
     ):
         return None
     return figure.qualifier

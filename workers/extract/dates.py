@@ -243,15 +243,23 @@ def _any_cue_lower(words: list[str]) -> re.Pattern[str] | None:
     text with a space put in front; None when lower-casing a word could lose a match.
     Only whether anything matches counts, not which word: the words' order does not matter.
 
-    Opening on the character before the cue (a non-word character, or the digit before
-    "[./-]") rather than on the anchors' lookbehind lets the regex engine skip from one
-    such character to the next instead of trying every letter.
+    Opening on the character before the cue (a non-word character other than an
+    apostrophe, or the "[./-]" of "15.11") rather than on the anchors' lookbehind lets the
+    regex engine skip from one such character to the next instead of trying every letter;
+    one class for both keeps that skip to a single test per character. At each such
+    character the engine tries the words' first letters one by one; telling a Latin first
+    letter from the others beforehand leaves it the letters of one script to try.
     """
     folded = [fold(w) for w in words]
     if any(lowered(w) is None for w in folded):
         return None
-    words_piece = _alternation([w.lower() for w in folded])
-    return re.compile(rf"[\W\d](?:(?<=[^\w'])(?:{words_piece})|(?<=\d)[./-]\d)")
+    lower = [w.lower() for w in folded]
+    latin = [w for w in lower if "a" <= w[0] <= "z"]
+    other = [w for w in lower if not "a" <= w[0] <= "z"]
+    pieces = [f"(?=[a-z]){_alternation(latin)}"] if latin else []
+    if other:
+        pieces.append(f"(?![a-z]){_alternation(other)}")
+    return re.compile(rf"[^\w'](?:{'|'.join(pieces)}|(?<=\d[./-])\d)")
 
 
 def _case_blind(words: list[str]) -> bool:

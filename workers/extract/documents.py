@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -211,10 +212,10 @@ class _WordGate:
         return starts is not None and word.startswith(starts)
 
 
-def _shared_beginnings(cue: Cue, length: int = 5) -> Cue:
+def _shared_beginnings(cue: Cue, length: int = 4) -> Cue:
     """``cue`` with beginnings that share their first ``length`` letters cut to what they
-    share ("одобрил", "одобрен": "одобр"): one search of the article instead of several, for
-    a few more places where the pattern is tried."""
+    share ("одобрил", "одобрен": "одобр"; "алмас", "алмаш": "алма"): one search of the article
+    instead of several, for a few more places where the pattern is tried."""
     if cue.starts is None:
         return cue
     groups: dict[str, list[str]] = {}
@@ -538,16 +539,17 @@ def _leading(text: str, sentence_start: int, noun_start: int) -> int:
     """Where a head-first title starts: up to two title adjectives before the noun."""
     patterns = _patterns()
     # Atoms are read from the sentence's start (a quoted name read from its middle would not
-    # be one); only the first's offset and the last two are kept.
-    matches = list(_ATOM.finditer(text, sentence_start, noun_start))
-    first_start = matches[0].start() if matches else None
-    atoms = [_Atom(m.start(), m.end(), m.group()) for m in matches[-2:]]
+    # be one); only the first and the last two are kept.
+    first = _ATOM.search(text, sentence_start, noun_start)
+    if first is None:
+        return noun_start
+    last_two = deque(_ATOM.finditer(text, first.start(), noun_start), maxlen=2)
     start = noun_start
-    for position, atom in enumerate(reversed(atoms)):
-        word = atom.text
-        if atom.is_mark:
+    for position, atom in enumerate(reversed(last_two)):
+        word = atom.group()
+        if word in _BOUNDARY_MARKS:
             break
-        first_of_sentence = atom.start == first_start
+        first_of_sentence = atom.start() == first.start()
         capital = word[:1].isupper()
         adjectival = patterns.title_adjective.match(word) or (
             capital and _ADJECTIVE_ENDING.search(word)
@@ -556,9 +558,9 @@ def _leading(text: str, sentence_start: int, noun_start: int) -> int:
         # the stop words last: the largest pattern, and most words are no adjective anyway
         if not (adjectival or english_name) or patterns.head_first_stop.match(word):
             break
-        if position == 1 and start != atoms[-1].start:
+        if position == 1 and start != last_two[-1].start():
             break
-        start = atom.start
+        start = atom.start()
     return start
 
 
@@ -621,8 +623,10 @@ def _head_first_titles(
         if heads_list:
             continue
         title_end, cut = _complement_end(text, match.end(), end, lower)
+        if cut:
+            continue
         title_start = _leading(text, start, match.start())
-        if cut or len(text[title_start:title_end].split()) < 2:
+        if len(text[title_start:title_end].split()) < 2:
             continue
         title = _nominative(
             text[title_start:title_end], match.start() - title_start, match.end() - title_start
@@ -834,6 +838,8 @@ def find_documents(
     final_nouns = batch.nouns(patterns.head_final, patterns.head_final_starts, head_final)
     first_nouns = batch.nouns(patterns.head_first, patterns.head_first_starts, head_first)
     for index, (start, end) in enumerate(signing):
+        if not (final_nouns[index] or first_nouns[index]):
+            continue  # no document noun, no title
         if head_final[index]:
             found += _head_final_titles(folded, start, final_nouns[index])
         else:

@@ -58,6 +58,7 @@ _LOCATIVE_PREPOSITIONS = frozenset({"v", "vo", "in", "at", "na"})
 _DIRECTION_PREPOSITIONS = frozenset({"v", "vo", "to"})
 _SOURCE_PREPOSITIONS = frozenset({"iz", "from", "s"})
 _PLACE_PREPOSITIONS = _DIRECTION_PREPOSITIONS | _LOCATIVE_PREPOSITIONS
+_COUNTRY_KINDS = ("country", "country_adj")  # hits that name a country
 _NEW_WORDS = frozenset({"novii", "novom", "novogo", "novomu", "novim", "novaa", "angi", "nev"})
 _QUOTES = "«\"“„'‘"
 # A date far before publication is another, earlier event.
@@ -164,6 +165,7 @@ _label = attrgetter("label")
 _person = attrgetter("person")
 
 
+@cache  # keyed by a lexicon label
 def _format_word(label: str) -> bool:
     # Every format pattern names the format with at least one format word.
     return label.startswith("term:format.")
@@ -184,7 +186,6 @@ def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame 
     hits = doc.hits_by_sentence.get(index, [])
     # What the sentence names at all: the steps below skip what it does not name.
     labels = {h.label for h in hits}
-    hit_kinds = {h.kind for h in hits}
     event_hits = [h for h in hits if h.label in EVENT_KINDS]
     formats = _formats(doc, hits, labels) if _names_format(labels) else []
     own_kinds = {EVENT_KINDS[h.label] for h in event_hits}
@@ -195,6 +196,7 @@ def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame 
         formats = []
     if not event_hits and not formats:
         return None
+    hit_kinds = {h.kind for h in hits}
     people = doc.people_by_sentence.get(index, ())
     leaders = _leaders(doc, people, known_leaders)
     if "term:cue.absent" in labels:
@@ -209,7 +211,7 @@ def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame 
     status, status_span = (None, None)
     if not labels.isdisjoint(STATUS_LABELS):
         status, status_span = _status(doc, hits, event_hits, formats)
-    dates = tuple(doc.dates_by_sentence.get(index, []))
+    dates = tuple(doc.dates_by_sentence.get(index, ()))
     if status == "announced" and doc.published is not None:
         # A date before publication cannot be that of an event still to come.
         dates = tuple(d for d in dates if d.end >= doc.published)
@@ -222,15 +224,13 @@ def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame 
         region_starts = {h.start for h in hits if h.kind == "region"}
     cities: tuple[Place, ...] = ()
     if "city" in hit_kinds or "venue" in hit_kinds:
-        cities = tuple(_cities(doc, hits, region_starts))
+        cities = tuple(_cities(doc, hits, labels, region_starts))
     destinations: tuple[Place, ...] = ()
     if "country" in hit_kinds or "term:cue.our_country" in labels:
-        destinations = tuple(_destinations(doc, hits, region_starts))
+        destinations = tuple(_destinations(doc, hits, labels, region_starts))
     countries: tuple[str, ...] = ()
     if "country" in hit_kinds or "country_adj" in hit_kinds:
-        countries = tuple(
-            dict.fromkeys(h.value for h in hits if h.kind in ("country", "country_adj"))
-        )
+        countries = tuple(dict.fromkeys([h.value for h in hits if h.kind in _COUNTRY_KINDS]))
     if "term:cue.background" in labels:
         background = _background(doc, hits, event_hits, dates)
     else:
@@ -277,10 +277,12 @@ def _leaders(
 ) -> tuple[PersonMention, ...]:
     """The people named who lead a state or government on the day of publication; ``known``
     keeps the answer for each person across the article's sentences."""
+    if not people:
+        return ()
     for mention in people:
         if mention.person not in known:
             known[mention.person] = doc.lexicon.people[mention.person].is_leader(doc.published)
-    return tuple(m for m in people if known[m.person])
+    return tuple([m for m in people if known[m.person]])
 
 
 def _present(leaders: tuple[PersonMention, ...], absences: list[Hit]) -> tuple[PersonMention, ...]:
@@ -338,7 +340,11 @@ def _formats(doc: Sentences, hits: list[Hit], labels: set[str]) -> list[FormatMa
         return []
     by_label: dict[str, list[Hit]] = {}
     for hit in hits:
-        by_label.setdefault(_format_key(hit.label), []).append(hit)
+        key = _format_key(hit.label)
+        if key in by_label:
+            by_label[key].append(hit)
+        else:
+            by_label[key] = [hit]
     found: dict[str, FormatMatch] = {}
     for position, number in sorted(candidates):
         fmt = formats[position]
@@ -540,8 +546,13 @@ def _quoted(doc: Sentences, hit: Hit) -> bool:
     return start > 0 and doc.text[start - 1] in _QUOTES
 
 
-def _cities(doc: Sentences, hits: list[Hit], region_starts: set[int]) -> list[Place]:
-    covered = {i for h in hits if _format_word(h.label) for i in range(h.start, h.end)}
+def _cities(
+    doc: Sentences, hits: list[Hit], labels: set[str], region_starts: set[int]
+) -> list[Place]:
+    # The words of format words (a city among them is not counted); most sentences have none.
+    covered: set[int] = set()
+    if _names_format(labels):
+        covered = {i for h in hits if _format_word(h.label) for i in range(h.start, h.end)}
     places: list[Place] = []
     for hit in hits:
         if hit.kind == "venue":
@@ -587,10 +598,14 @@ def _dateline(doc: Sentences, hit: Hit) -> bool:
     return len(name) >= 3 and name.isupper() and following.startswith(_DATELINE_MARKS)
 
 
-def _destinations(doc: Sentences, hits: list[Hit], region_starts: set[int]) -> list[Place]:
+def _destinations(
+    doc: Sentences, hits: list[Hit], labels: set[str], region_starts: set[int]
+) -> list[Place]:
     """Country names a visit goes to: "посетил Узбекистан", "Өзбекстанға", "to Uzbekistan"."""
     places = []
-    fillers = {h.start: h for h in hits if h.label == "term:cue.republic"}
+    fillers: dict[int, Hit] = {}
+    if "term:cue.republic" in labels:
+        fillers = {h.start: h for h in hits if h.label == "term:cue.republic"}
     for hit in hits:
         if hit.label == "term:cue.our_country" and doc.country in doc.lexicon.countries:
             place = _our_country(doc, hit)
@@ -603,9 +618,9 @@ def _destinations(doc: Sentences, hits: list[Hit], region_starts: set[int]) -> l
         if ending == "" and hit.end in fillers:
             # "Қозоғистон Республикасига": the case ending sits on "Republic".
             ending = _republic_ending(doc, fillers[hit.end])
-        previous = _previous_key(doc, hit.start)
         if ending in _GENITIVE or ending in _SOURCE_ENDINGS:
             continue
+        previous = _previous_key(doc, hit.start)
         if (
             ending in _DIRECTIONAL
             or ending in _LOCATIVE

@@ -153,6 +153,28 @@ def _cyrillic_language(text: str, letters: int) -> str:
     lower = text.lower()
     # Counted among the telling letters alone: one pass over the text instead of one per letter.
     telling = "".join(_TELLING_CYRILLIC.findall(lower))
+    kyrgyz = 0
+    # Russian, the usual case, has no telling letter to count.
+    if telling:
+        language = _by_telling_letters(telling, letters)
+        if language is not None:
+            return language
+        kyrgyz = _count(telling, "ңөү")
+    kyrgyz += sum(map(lower.count, _KY_WORDS))
+    if _enough(kyrgyz, letters, 4):
+        return "ky"
+    if telling and _count(telling, "ђјљњћџѓќѕ"):
+        return "other"  # Serbian, Macedonian
+    if "ы" in lower or "э" in lower:
+        return "ru"  # letters Bulgarian lacks; the other Cyrillic languages are ruled out above
+    # No telling letter at all. Without a letter of the Turkic or Tajik alphabets the
+    # identifier's Turkic guesses are its known mistake on Russian names and short text, so
+    # it is only asked whether this is another Slavic language.
+    return _PLAIN
+
+
+def _by_telling_letters(telling: str, letters: int) -> str | None:
+    """The language the telling letters of a text decide, if they do."""
     if _count(telling, "їєґ") or (telling.count("ў") and telling.count("і")):
         return "other"  # Ukrainian, Belarusian
     tajik = _count(telling, "ӣӯҷ")
@@ -170,17 +192,7 @@ def _cyrillic_language(text: str, letters: int) -> str:
     if shared and not kazakh:
         # ң ө ү are Kazakh (and Kyrgyz) letters Uzbek does not have.
         return "kk" if kyrgyz else "uz"
-    kyrgyz += sum(map(lower.count, _KY_WORDS))
-    if _enough(kyrgyz, letters, 4):
-        return "ky"
-    if _count(telling, "ђјљњћџѓќѕ"):
-        return "other"  # Serbian, Macedonian
-    if "ы" in lower or "э" in lower:
-        return "ru"  # letters Bulgarian lacks; the other Cyrillic languages are ruled out above
-    # No telling letter at all. Without a letter of the Turkic or Tajik alphabets the
-    # identifier's Turkic guesses are its known mistake on Russian names and short text, so
-    # it is only asked whether this is another Slavic language.
-    return _PLAIN
+    return None
 
 
 def _latin_language(text: str, letters: int) -> str:

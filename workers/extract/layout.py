@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from workers.extract._grammar.text import short_word_before
 from workers.extract.matcher import Hit
@@ -37,8 +38,9 @@ _CREDIT = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A tuple rather than a dataclass: one is built for every sentence of every article."""
+
     index: int
     start: int
     end: int
@@ -107,6 +109,10 @@ def _append(out: list, text: str, start: int, end: int, line: int) -> None:
         out.append((start, end, line))
 
 
+# Builds a Sentence without the Python-level __new__ of a NamedTuple.
+_new_sentence = tuple.__new__
+
+
 def build_layout(
     text: str,
     words: Words,
@@ -123,6 +129,7 @@ def build_layout(
     body_seen = 0
     for index, (start, end, line) in enumerate(raw):
         first_word, end_word = firsts[index], firsts[index + 1]
+        word_count = end_word - first_word
         if sidebar_start is not None and start >= sidebar_start:
             zone = SIDEBAR
         elif index == title:
@@ -130,15 +137,16 @@ def build_layout(
         elif (
             (title is not None and index < title)
             or index in listing_meta
-            or _is_furniture_line(text, start, end, end_word - first_word)
+            or (word_count <= _FURNITURE_WORDS and _is_furniture_line(text, start, end, word_count))
         ):
             zone = HEADER
         else:
             zone = BODY
-        if zone == BODY and body_seen < LEAD_SENTENCES and end_word - first_word >= 4:
+        if zone == BODY and body_seen < LEAD_SENTENCES and word_count >= 4:
             lead.append(index)
             body_seen += 1
-        sentences.append(Sentence(index, start, end, line, zone, first_word, end_word))
+        fields = (index, start, end, line, zone, first_word, end_word)
+        sentences.append(_new_sentence(Sentence, fields))
     return Layout(tuple(sentences), sentence_of, title, frozenset(lead), sidebar_start)
 
 
@@ -179,10 +187,13 @@ def _listing_meta(text: str, raw: list[tuple[int, int, int]]) -> frozenset[int]:
     return frozenset(found)
 
 
+# Credits, headings and bylines are short: the most words a furniture line has.
+_FURNITURE_WORDS = 8
+
+
 def _is_furniture_line(text: str, start: int, end: int, word_count: int) -> bool:
-    """A credit, a heading or a byline (listing meta lines are found apart)."""
-    if word_count > 8:
-        return False  # credits, headings and bylines are short
+    """Whether a line of at most ``_FURNITURE_WORDS`` words is a credit, a heading or a
+    byline (listing meta lines are found apart)."""
     chunk = text[start:end]
     if _CREDIT.match(chunk):
         return True
@@ -214,29 +225,26 @@ def _sidebar_start(
     listing_meta: frozenset[int],
 ) -> int | None:
     """Offset of the first related-news header, or of a listing that follows the body."""
-    line_starts: dict[int, int] = {}
-    for start, _, line in raw:
-        line_starts.setdefault(line, start)
     candidates: list[int] = []
-    for hit in hits:
-        if hit.label != "term:furniture.sidebar":
-            continue
+    for hit in [hit for hit in hits if hit.label == "term:furniture.sidebar"]:
         sentence = sentence_of[hit.start]
         start, _, line = raw[sentence]
         first, last = firsts[sentence], firsts[sentence + 1]
-        # The header must open its line and be most of it ("Читайте также", not a sentence
-        # that happens to contain the words).
+        # The header must open its line (line numbers never fall from one sentence to the
+        # next) and be most of it ("Читайте также", not a sentence that happens to contain
+        # the words).
         if (
-            start == line_starts[line]
+            (sentence == 0 or raw[sentence - 1][2] != line)
             and hit.start == first
             and last - first <= hit.end - hit.start + 3
         ):
             candidates.append(start)
-    body_sentences = 0
-    for index, (start, end, _) in enumerate(raw):
-        if body_sentences >= LEAD_SENTENCES and index in listing_meta:
-            candidates.append(start)
-            break
-        if end - start > 60:
-            body_sentences += 1
+    if listing_meta:
+        body_sentences = 0
+        for index, (start, end, _) in enumerate(raw):
+            if body_sentences >= LEAD_SENTENCES and index in listing_meta:
+                candidates.append(start)
+                break
+            if end - start > 60:
+                body_sentences += 1
     return min(candidates) if candidates else None

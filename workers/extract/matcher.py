@@ -55,6 +55,9 @@ class _Starts(NamedTuple):
     phrases: tuple[_Start, ...]
     one_word: tuple[_Start, ...]  # those of a single word
     second_words: frozenset[int]  # spec ids of the second words of the others
+    # (label, number, kind, value) of the one-word phrases when none of them asks anything
+    # of how the word is written: then the key alone tells their hits.
+    one_word_hits: tuple[tuple[str, int, str, str], ...] | None
 
 
 @cache
@@ -111,10 +114,13 @@ def _starting(key: str) -> _Starts | tuple[()]:
         return ()
     # An a-stem is indexed with and without its final vowel: report each phrase once.
     phrases = tuple(map(_start, dict.fromkeys(found)))
+    one_word = tuple(p for p in phrases if not p.rest)
+    as_written = any(p.needs_capital or p.upper for p in one_word)
     return _Starts(
         phrases,
-        tuple(p for p in phrases if not p.rest),
+        one_word,
         frozenset(p.rest[0][0] for p in phrases if p.rest),
+        None if as_written else tuple((p.label, p.number, p.kind, p.value) for p in one_word),
     )
 
 
@@ -156,13 +162,23 @@ def find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit
     hits: list[Hit] = []
     keys, starts = words.keys, words.starts
     starting = list(map(_STARTING.__getitem__, keys))
+    last = len(keys) - 1
     # Most words start no phrase: only those that do are visited.
     for i in compress(range(len(keys)), starting):
-        phrases, one_word, second_words = starting[i]
-        # Most phrases of several words fail on their second word: when all of them do,
-        # only the one-word phrases are left to check.
-        if second_words and not second_words.isdisjoint(_following_at(words, sentence_of, i + 1)):
+        phrases, one_word, second_words, one_word_hits = starting[i]
+        # Most phrases of several words fail on their second word (or the sentence ends
+        # before it): when all of them do, only the one-word phrases are left to check.
+        if (
+            second_words
+            and i < last
+            and sentence_of[i + 1] == sentence_of[i]
+            and not second_words.isdisjoint(_FOLLOWING[keys[i + 1]])
+        ):
             candidates = phrases
+        elif one_word_hits is not None:
+            for label, number, kind, value in one_word_hits:
+                hits.append(_new_hit(Hit, (label, i, i + 1, number, kind, value)))
+            continue
         else:
             candidates = one_word
         for number, label, kind, value, needs_capital, upper, rest in candidates:
@@ -174,14 +190,6 @@ def find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit
             if end:
                 hits.append(_new_hit(Hit, (label, i, end, number, kind, value)))
     return hits
-
-
-def _following_at(words: Words, sentence_of: tuple[int, ...], position: int) -> frozenset[int]:
-    """Ids of the following-word specs the word at ``position`` matches as the next word of a
-    phrase that starts just before it (none when the sentence ends in between)."""
-    if position >= len(words.keys) or sentence_of[position] != sentence_of[position - 1]:
-        return frozenset()
-    return _FOLLOWING[words.keys[position]]
 
 
 def _end(

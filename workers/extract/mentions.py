@@ -232,11 +232,14 @@ def _anchored(frame: Frame) -> bool:
 def _seeds(frames: list[Frame], lexicon: Lexicon) -> Iterator[Frame]:
     """Frames to grow the article's own event from, in the order to try them (the first
     that yields an event ends the search, so later ones are only judged when needed)."""
-    candidates = [f for f in frames if usable(f) and _eventful(f) and _anchored(f)]
-    lead = [f for f in candidates if f.weight >= 2]
+    lead = [f for f in frames if f.weight >= 2 and _may_seed(f)]
     lead.sort(key=lambda f: (-f.weight, f.sentence))
     yield from lead
-    yield from (f for f in candidates if f.weight < 2 and _strong(f, lexicon))
+    yield from (f for f in frames if f.weight < 2 and _may_seed(f) and _strong(f, lexicon))
+
+
+def _may_seed(frame: Frame) -> bool:
+    return usable(frame) and _eventful(frame) and _anchored(frame)
 
 
 def _grow(

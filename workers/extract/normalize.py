@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -126,6 +126,22 @@ WORD_RE = re.compile(rf"\w[\w{_MARKS}]*+(?:[{UZBEK_APOSTROPHES}]\w[\w{_MARKS}]*+
 _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")
 
 
+def _basic_plane_word_split() -> re.Pattern[str]:
+    """``_WORD_SPLIT`` for texts of the Basic Multilingual Plane, with ``\\w`` spelled out as
+    its characters there. The engine tests an explicit set with one table look-up, where
+    ``\\w`` asks the Unicode database for every character; outside the plane the set would
+    have to list hundreds of ranges one by one, so other texts keep ``_WORD_SPLIT``."""
+    plane = "".join(map(chr, range(0x10000)))
+    letter = "".join(
+        f"\\u{run.start():04x}-\\u{run.end() - 1:04x}" for run in re.finditer(r"\w+", plane)
+    )
+    word = rf"[{letter}][{letter}{_MARKS}]*+"
+    return re.compile(f"({word}(?:[{UZBEK_APOSTROPHES}]{word})*+)")
+
+
+_BASIC_PLANE_WORD_SPLIT = _basic_plane_word_split()
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -166,11 +182,12 @@ def fold_key(word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """The words of a text: parallel tuples, offsets into the original text."""
+    """The words of a text: parallel lists, offsets into the original text (never changed
+    once made)."""
 
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-    keys: tuple[str, ...]
+    starts: list[int]
+    ends: list[int]
+    keys: list[str]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -178,17 +195,6 @@ class Words:
     def index_at(self, offset: int) -> int:
         """Index of the first word that ends after ``offset``."""
         return bisect_right(self.ends, offset)
-
-    def within(self, start: int, end: int) -> Words:
-        """The words lying wholly inside ``text[start:end]``, with offsets into that piece
-        (a word the piece cuts is left out)."""
-        first = bisect_left(self.starts, start)
-        last = max(first, bisect_right(self.ends, end))
-        return Words(
-            tuple([s - start for s in self.starts[first:last]]),
-            tuple([e - start for e in self.ends[first:last]]),
-            self.keys[first:last],
-        )
 
 
 class _WordKeys(dict):
@@ -209,15 +215,20 @@ _WORD_KEYS = _WordKeys()
 def words(text: str) -> Words:
     # One split with the words captured gives words and the text between them alternately;
     # offsets follow from their lengths. Several times cheaper than a match object per word.
-    parts = _WORD_SPLIT.split(text)
-    if len(parts) == 1:
-        return Words((), (), ())
+    parts = _word_split(text).split(text)
     offsets = list(accumulate(map(len, parts), initial=0))
     return Words(
-        starts=tuple(offsets[1:-1:2]),
-        ends=tuple(offsets[2:-1:2]),
-        keys=tuple(map(_WORD_KEYS.__getitem__, parts[1::2])),
+        starts=offsets[1:-1:2],
+        ends=offsets[2:-1:2],
+        keys=list(map(_WORD_KEYS.__getitem__, parts[1::2])),
     )
+
+
+def _word_split(text: str) -> re.Pattern[str]:
+    # UTF-16 spends four bytes on a character beyond the Basic Multilingual Plane, two on
+    # any other (lone surrogates included): the cheapest whole-text test for one.
+    in_basic_plane = len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+    return _BASIC_PLANE_WORD_SPLIT if in_basic_plane else _WORD_SPLIT
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -16,7 +16,7 @@ follows), and as a thousands separator otherwise.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -239,7 +239,7 @@ def _lower_case_ordinal_matches(folded: str, lower: str) -> list[tuple[int, int,
             else:
                 noun = folded[match.start("noun") - 1 : match.end("noun") - 1]
                 found.append((match.start(), match.end(), "hyphen", noun))
-    if any(letter in folded for letter in _ROMAN_LETTERS):
+    if any(map(folded.__contains__, _ROMAN_LETTERS)):
         romans = _ROMAN_AFTER_BOUNDARY.finditer(" " + folded)
         found += [(m.start(), m.end() - 1, "roman", "") for m in romans]
         found.sort()
@@ -512,6 +512,12 @@ def _phrases(text: str, tokens: list[_Token]) -> list[list[_Token]]:
 
 
 def _evaluate(phrase: list[_Token]) -> tuple[float, str | None] | None:
+    if len(phrase) == 1:
+        # most amounts are one number or one number word: read as the loop below reads them
+        token = phrase[0]
+        if token.kind == _NUMBER:
+            return _digits_value(token.raw, None), None
+        return (0.0 + token.value, None) if token.kind == UNIT else None
     while phrase and phrase[-1].kind in (_CONNECT, _A):
         phrase = phrase[:-1]
     kinds = {t.kind for t in phrase}
@@ -542,14 +548,27 @@ def _evaluate(phrase: list[_Token]) -> tuple[float, str | None] | None:
     return value, SCALE_LABELS.get(largest) if largest else None
 
 
-def find_amounts(text: str, words: Words | None = None) -> list[Amount]:
+def find_amounts(text: str, words: Words | None = None, text_start: int = 0) -> list[Amount]:
     """Every amount in ``text``: digits, number words and scale words read together.
 
-    ``words``: the words of ``text`` (``normalize.words``), when the caller has them. Then
-    only the pieces of text around the words that may belong to an amount are read (the
-    same amounts, found faster: see _pieces_to_read)."""
-    folded = fold(text)
-    pieces = None if words is None else _pieces_to_read(folded, words)
+    ``words``: the words of ``text`` (``normalize.words``), when the caller has them, or of
+    a longer text in which ``text`` starts at offset ``text_start`` (the words wholly inside
+    ``text`` are its words: no copy of them is made). Then only the pieces of text around
+    the words that may belong to an amount are read (the same amounts, found faster: see
+    _pieces_to_read)."""
+    return _amounts_of(text, fold(text), words, text_start)
+
+
+def find_folded_amounts(
+    folded: str, words: Words | None = None, text_start: int = 0
+) -> list[Amount]:
+    """find_amounts for a text the caller has folded already: it is not folded again."""
+    return _amounts_of(folded, folded, words, text_start)
+
+
+def _amounts_of(text: str, folded: str, words: Words | None, text_start: int) -> list[Amount]:
+    """The amounts of ``text``, whose folded form is ``folded``."""
+    pieces = None if words is None else _pieces_to_read(folded, words, text_start)
     if pieces is None:
         return _amounts(text, folded)
     # one text for all pieces, a line break between two: no amount runs across a break
@@ -686,15 +705,18 @@ def _joins(folded: str, start: int, end: int) -> int:
     return _IF_IT_MAY_JOIN if _GAP.fullmatch(folded, start, end) else _NEVER
 
 
-def _pieces_to_read(folded: str, words: Words) -> list[tuple[int, int]] | None:
+def _pieces_to_read(folded: str, words: Words, text_start: int) -> list[tuple[int, int]] | None:
     """The pieces of ``folded`` that hold every amount, each as (start, end), in order;
-    None when the words cannot tell and the whole text is read."""
+    None when the words cannot tell and the whole text is read. ``words`` and
+    ``text_start``: see find_amounts; the words of ``folded`` are ``own`` to ``end`` - 1."""
     starts, ends, keys = words.starts, words.ends, words.keys
+    own = bisect_left(starts, text_start)
+    end = max(own, bisect_right(ends, text_start + len(folded)))
     if (
-        not keys
+        own == end
         # a word character outside the words: a word cut at either end of the text
-        or _WORD_CHARACTER.search(folded, 0, starts[0])
-        or _WORD_CHARACTER.search(folded, ends[-1])
+        or _WORD_CHARACTER.search(folded, 0, starts[own] - text_start)
+        or _WORD_CHARACTER.search(folded, ends[end - 1] - text_start)
         or _may_hide_tokens(folded)
     ):
         return None
@@ -702,26 +724,28 @@ def _pieces_to_read(folded: str, words: Words) -> list[tuple[int, int]] | None:
     def reaches(word: int, neighbour: int) -> bool:
         """Whether a piece that holds ``word`` must hold ``neighbour``, next to it."""
         if word < neighbour:
-            joins = _joins(folded, ends[word], starts[neighbour])
+            joins = _joins(folded, ends[word] - text_start, starts[neighbour] - text_start)
         else:
-            joins = _joins(folded, ends[neighbour], starts[word])
+            joins = _joins(folded, ends[neighbour] - text_start, starts[word] - text_start)
         return joins == _ALWAYS or (joins == _IF_IT_MAY_JOIN and _MAY_JOIN[keys[neighbour]])
 
     ranges: list[list[int]] = []  # [first word, last word] of each piece
-    count = len(keys)
-    for index in compress(range(count), map(_MAY_COUNT.__getitem__, keys)):
+    for index in compress(range(own, end), map(_MAY_COUNT.__getitem__, keys[own:end])):
         if ranges and index <= ranges[-1][1]:
             continue
         first = last = index
-        while first > 0 and reaches(first, first - 1):
+        while first > own and reaches(first, first - 1):
             first -= 1
-        while last + 1 < count and reaches(last, last + 1):
+        while last + 1 < end and reaches(last, last + 1):
             last += 1
         if ranges and first <= ranges[-1][1] + 1:
             ranges[-1][1] = last
         else:
             ranges.append([first, last])
-    return [(max(0, starts[first] - 1), ends[last]) for first, last in ranges]
+    return [
+        (max(0, starts[first] - text_start - 1), ends[last] - text_start)
+        for first, last in ranges
+    ]
 
 
 def _may_hide_tokens(folded: str) -> bool:

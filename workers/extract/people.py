@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from operator import attrgetter
+from typing import NamedTuple
 
 from workers.extract.lexicon import Lexicon
 from workers.extract.matcher import Hit, ending_of
@@ -31,8 +32,9 @@ _FEMININE_VERB = re.compile(r"^\W*\w+(?:ла|лась)\b")
 _CONJUNCTIONS = frozenset({"i", "va", "men", "pen", "ben", "and", "hamda", "jane", "menen", "jana"})
 
 
-@dataclass(frozen=True, slots=True)
-class PersonMention:
+class PersonMention(NamedTuple):
+    """A tuple rather than a dataclass: an article names its leaders dozens of times."""
+
     person: str
     start: int  # word indices
     end: int
@@ -375,11 +377,9 @@ def _self_references(ctx: _Context, self_titles: list[Hit]) -> list[PersonMentio
         return []
     mentions = []
     for hit in self_titles:
-        if ctx.lexicon.is_plural(ending_of(hit, ctx.words), ctx.language):
-            continue
-        mentions.append(
-            _mention(ctx, holder, hit.start, hit.end, "self", ending_of(hit, ctx.words))
-        )
+        ending = ending_of(hit, ctx.words)
+        if not ctx.lexicon.is_plural(ending, ctx.language):
+            mentions.append(_mention(ctx, holder, hit.start, hit.end, "self", ending))
     return mentions
 
 
@@ -387,9 +387,12 @@ def _mention(
     ctx: _Context, person: str, start: int, end: int, via: str, ending: str = ""
 ) -> PersonMention:
     a, b = ctx.words.starts[start], ctx.words.ends[end - 1]
-    return PersonMention(
-        person, start, end, ctx.sentence_of[start], via, Span(a, b, ctx.text[a:b]), ending
-    )
+    fields = (person, start, end, ctx.sentence_of[start], via, Span(a, b, ctx.text[a:b]), ending)
+    return _new_mention(PersonMention, fields)
+
+
+# Builds a PersonMention without the Python-level __new__ of a NamedTuple.
+_new_mention = tuple.__new__
 
 
 def _dedupe(mentions: list[PersonMention]) -> list[PersonMention]:

@@ -161,8 +161,9 @@ def _with_contents(mention: EventMention, analysis: Analysis, doc: CleanDoc) -> 
     own_text = doc.text if sidebar is None else doc.text[:sidebar]
     own_documents, count = find_documents(own_text, analysis.language)
     # the article's words, already split, tell where figures can stand
-    own_words = analysis.sentences.words.within(analysis.offset, analysis.offset + len(own_text))
-    own_claims = find_claims(own_text, analysis.language, words=own_words)
+    own_claims = find_claims(
+        own_text, analysis.language, words=analysis.sentences.words, text_start=analysis.offset
+    )
     body = {s.index for s in layout.sentences if s.zone in (BODY, TITLE)}
     topics, first_words = topics_of(
         _all_hits(analysis),

@@ -50,11 +50,24 @@ _PAST_WORDS = (
 # Verb endings of Uzbek (a suffix "-ди" is past, "-ади/-йди" present-future) and the Kazakh
 # present-future "-ады/-йды" and intention "-мақ/-пек". Kazakh past "-ды/-ді" is left out: it
 # is also the accusative; so is "-еді", which is also the past auxiliary.
-_FUTURE_ENDINGS = (
-    r"\w+(?:ади|йди|адилар|йдилар|моқда|моқчи|ажак|adi|ydi|adilar|moqda|moqchi|ajak"
-    r"|ады|йды|йді|мақ|мек|пақ|пек)"
-)
-_PAST_ENDINGS = r"\w+(?:ди|дилар|ган|дик|di|dilar|gan|dik)"
+_FUTURE_ENDINGS = [
+    "ади", "йди", "адилар", "йдилар", "моқда", "моқчи", "ажак", "adi", "ydi", "adilar",
+    "moqda", "moqchi", "ajak", "ады", "йды", "йді", "мақ", "мек", "пақ", "пек",
+]
+_PAST_ENDINGS = ["ди", "дилар", "ган", "дик", "di", "dilar", "gan", "dik"]
+
+
+def _ending(endings: list[str]) -> str:
+    """A word with one of ``endings`` after at least one letter of its own.
+
+    The word is taken whole and its end looked back on, one look for each length of ending,
+    rather than letting the engine try every split of the word against every ending.
+    """
+    by_length: dict[int, list[str]] = {}
+    for ending in endings:
+        by_length.setdefault(len(ending), []).append(ending)
+    looks = "|".join(rf"(?<=\w(?:{'|'.join(group)}))" for _, group in sorted(by_length.items()))
+    return rf"\w++(?:{looks})"
 
 
 @lru_cache(maxsize=1)
@@ -65,8 +78,8 @@ def _markers() -> tuple[tuple[re.Pattern[str], str], ...]:
     return (
         (word(_FUTURE_WORDS), FUTURE),
         (word(_PAST_WORDS), PAST),
-        (word(_FUTURE_ENDINGS), FUTURE),
-        (word(_PAST_ENDINGS), PAST),
+        (word(_ending(_FUTURE_ENDINGS)), FUTURE),
+        (word(_ending(_PAST_ENDINGS)), PAST),
     )
 
 
