@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -129,8 +129,9 @@ class Sentences:
     layout: Layout
     hits_by_sentence: dict[int, list[Hit]]
     people_by_sentence: dict[int, list[PersonMention]]
-    dates_by_sentence: dict[int, list[DateMention]]
-    ordinals_by_sentence: dict[int, list[tuple[int, Span]]]
+    # the dates and the ordinals of a sentence, by its index (read when first asked for)
+    dates_of: Callable[[int], list[DateMention]]
+    ordinals_of: Callable[[int], list[tuple[int, Span]]]
     published: date | None
     language: str | None
     country: str | None = None  # the source's country: whose "our country" the text says
@@ -206,12 +207,13 @@ def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame 
     if "term:event.visit" in labels:
         visit_type, visit_span = _visit_type(doc, hits, event_hits)
     ordinal, ordinal_span = (None, None)
-    if index in doc.ordinals_by_sentence:
-        ordinal, ordinal_span = _ordinal(doc, index, hits, formats)
+    ordinals = doc.ordinals_of(index)
+    if ordinals:
+        ordinal, ordinal_span = _ordinal(doc, ordinals, hits)
     status, status_span = (None, None)
     if not labels.isdisjoint(STATUS_LABELS):
         status, status_span = _status(doc, hits, event_hits, formats)
-    dates = tuple(doc.dates_by_sentence.get(index, ()))
+    dates = tuple(doc.dates_of(index))
     if status == "announced" and doc.published is not None:
         # A date before publication cannot be that of an event still to come.
         dates = tuple(d for d in dates if d.end >= doc.published)
@@ -444,12 +446,10 @@ def _visit_type(
 
 
 def _ordinal(
-    doc: Sentences, index: int, hits: list[Hit], formats: list[FormatMatch]
+    doc: Sentences, ordinals: list[tuple[int, Span]], hits: list[Hit]
 ) -> tuple[int | None, Span | None]:
-    """An ordinal that stands before the event noun, with only format words between."""
-    ordinals = doc.ordinals_by_sentence.get(index, [])
-    if not ordinals:
-        return None, None
+    """Of a sentence's ``ordinals``, one that stands before the event noun, with only format
+    words between."""
     nouns = {i for h in hits if h.label in _ORDINAL_NOUNS for i in range(h.start, h.end)}
     transparent = {
         i

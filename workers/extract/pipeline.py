@@ -8,9 +8,9 @@ from workers.extract import layout as layout_module
 from workers.extract.claims import find_claims
 from workers.extract.dates import find_dates
 from workers.extract.documents import find_documents
-from workers.extract.frames import Sentences, build_frames, can_frame
+from workers.extract.frames import Sentences, build_frames
 from workers.extract.language import detect_language
-from workers.extract.layout import BODY, HEADER, TITLE
+from workers.extract.layout import BODY, HEADER, TITLE, Layout
 from workers.extract.lexicon import load_lexicon
 from workers.extract.matcher import find_hits
 from workers.extract.mentions import (
@@ -90,23 +90,7 @@ def _analyse(
     layout = layout_module.build_layout(text, words, raw, hits, sentence_of)
     people = find_people(lexicon, words, text, hits, sentence_of, language, country, published)
     hits_by_sentence = _group(hits, [sentence_of[h.start] for h in hits])
-    dates_by_sentence: dict[int, list[DateMention]] = {}
-    ordinals_by_sentence: dict[int, list[tuple[int, Span]]] = {}
-    # Dates and ordinals matter only where a frame can form (and on the dateline): reading
-    # those sentences alone keeps a long article as cheap as a short one.
-    for sentence in layout.sentences:
-        found = hits_by_sentence.get(sentence.index)
-        eventful = found is not None and can_frame(found)
-        if not eventful and not (sentence.zone == HEADER and sentence.line < _DATELINE_LINES):
-            continue
-        chunk = text[sentence.start : sentence.end]
-        dates = find_dates(chunk, doc.published_at, doc.timezone or "UTC", language)
-        if dates:
-            dates_by_sentence[sentence.index] = [_moved_date(d, sentence.start) for d in dates]
-        if eventful:
-            ordinals = [(n, _moved(span, sentence.start)) for n, span in find_ordinals(chunk)]
-            if ordinals:
-                ordinals_by_sentence[sentence.index] = ordinals
+    reader = _SentenceReader(text, layout, doc.published_at, doc.timezone or "UTC", language)
     sentences = Sentences(
         lexicon=lexicon,
         text=text,
@@ -114,13 +98,49 @@ def _analyse(
         layout=layout,
         hits_by_sentence=hits_by_sentence,
         people_by_sentence=_group(people, [m.sentence for m in people]),
-        dates_by_sentence=dates_by_sentence,
-        ordinals_by_sentence=ordinals_by_sentence,
+        dates_of=reader.dates_of,
+        ordinals_of=reader.ordinals_of,
         published=published,
         language=language,
         country=country,
     )
     return Analysis(text, offset, sentences, language, script, country)
+
+
+class _SentenceReader:
+    """The dates and ordinals of a sentence, read when first asked for: frames form in a few
+    of the sentences that name an event, and only those and the dateline need them, which
+    keeps a long article nearly as cheap as a short one."""
+
+    def __init__(self, text: str, layout: Layout, published_at, timezone: str, language: str):
+        self._text = text
+        self._sentences = layout.sentences
+        self._published_at = published_at
+        self._timezone = timezone
+        self._language = language
+        self._dates: dict[int, list[DateMention]] = {}
+        self._ordinals: dict[int, list[tuple[int, Span]]] = {}
+
+    def dates_of(self, index: int) -> list[DateMention]:
+        found = self._dates.get(index)
+        if found is None:
+            start, chunk = self._chunk(index)
+            dates = find_dates(chunk, self._published_at, self._timezone, self._language)
+            found = self._dates[index] = [_moved_date(d, start) for d in dates]
+        return found
+
+    def ordinals_of(self, index: int) -> list[tuple[int, Span]]:
+        found = self._ordinals.get(index)
+        if found is None:
+            start, chunk = self._chunk(index)
+            found = self._ordinals[index] = [
+                (n, _moved(span, start)) for n, span in find_ordinals(chunk)
+            ]
+        return found
+
+    def _chunk(self, index: int) -> tuple[int, str]:
+        sentence = self._sentences[index]
+        return sentence.start, self._text[sentence.start : sentence.end]
 
 
 def _moved(span: Span, by: int) -> Span:
@@ -147,8 +167,8 @@ def _dateline(sentences: Sentences) -> DateMention | None:
     for sentence in sentences.layout.sentences:
         if sentence.line >= _DATELINE_LINES:
             break
-        if sentence.zone == HEADER and sentence.index in sentences.dates_by_sentence:
-            return sentences.dates_by_sentence[sentence.index][0]
+        if sentence.zone == HEADER and (dates := sentences.dates_of(sentence.index)):
+            return dates[0]
     return None
 
 
