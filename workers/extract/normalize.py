@@ -126,6 +126,7 @@ WORD_RE = re.compile(rf"\w[\w{_MARKS}]*+(?:[{UZBEK_APOSTROPHES}]\w[\w{_MARKS}]*+
 _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")
 
 
+@lru_cache(maxsize=1)  # built on first use: listing the plane's word characters takes 20 ms
 def _basic_plane_word_split() -> re.Pattern[str]:
     """``_WORD_SPLIT`` for texts of the Basic Multilingual Plane, with ``\\w`` spelled out as
     its characters there. The engine tests an explicit set with one table look-up, where
@@ -137,9 +138,6 @@ def _basic_plane_word_split() -> re.Pattern[str]:
     )
     word = rf"[{letter}][{letter}{_MARKS}]*+"
     return re.compile(f"({word}(?:[{UZBEK_APOSTROPHES}]{word})*+)")
-
-
-_BASIC_PLANE_WORD_SPLIT = _basic_plane_word_split()
 
 
 def nfc(text: str) -> str:
@@ -228,7 +226,7 @@ def _word_split(text: str) -> re.Pattern[str]:
     # UTF-16 spends four bytes on a character beyond the Basic Multilingual Plane, two on
     # any other (lone surrogates included): the cheapest whole-text test for one.
     in_basic_plane = len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
-    return _BASIC_PLANE_WORD_SPLIT if in_basic_plane else _WORD_SPLIT
+    return _basic_plane_word_split() if in_basic_plane else _WORD_SPLIT
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
