@@ -11,7 +11,6 @@ edited, guarded by one lock.
 from __future__ import annotations
 
 import copy
-
 import hashlib
 import json
 import posixpath
@@ -564,7 +563,7 @@ class FixtureSite:
 
 
 def registry_entry(outlet: Outlet, base_url: str) -> dict[str, Any]:
-    quirks: dict[str, Any] = {name: copy.deepcopy(value) for name, value in DEFAULT_QUIRKS.items()}
+    quirks: dict[str, Any] = copy.deepcopy(dict(DEFAULT_QUIRKS))
     for name, value in outlet.quirks:
         quirks[name] = dict(value) if name == "selectors" else value
     homepage = f"{base_url}{outlet.prefix}/"

@@ -14,7 +14,6 @@ from workers.extract import lexicon
 from workers.records import TYPE_LABELS
 
 
-
 def display(kind: str, ident: str | None) -> str | None:
     """The English name of a lexicon id; an id the lexicon no longer knows shows as itself."""
     if ident is None:

@@ -27,7 +27,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from workers.extract._grammar import claim_words
-from workers.extract._grammar.text import SPACE, fold, line_end, line_sentences, lowered, windows_around
+from workers.extract._grammar.text import (
+    SPACE,
+    fold,
+    line_end,
+    line_sentences,
+    lowered,
+    windows_around,
+)
 from workers.extract.dates import date_spans
 from workers.extract.normalize import Words
 from workers.extract.numbers import Amount, find_folded_amounts
@@ -173,8 +180,8 @@ def _vocabulary() -> _Vocabulary:
         rf"^\.?{s}*{_any(claim_words.PEOPLE)}(?![\w'])",
     )
     currency_after, tonnes, percent, people = (re.compile(u, re.IGNORECASE) for u in units_after)
-    # Measures in name order: of the nouns that start at the same place, the first measure
-    # by name wins, as in _noun_after's min().
+    # Measures in name order: of the nouns that start at the same place, the alternative
+    # tried first, the first measure by name, wins.
     count_nouns = "|".join(
         rf"(?P<{measure}>{_any(claim_words.COUNT_NOUNS[measure])}(?!\w))"
         for measure in sorted(claim_words.COUNT_NOUNS)
@@ -592,7 +599,7 @@ def _measure(figure: _Figure, count: _Figure | None, text: str) -> str:
 
 
 def _target_year(sentence: str) -> int | None:
-    if "19" not in sentence and "20" not in sentence:
+    if not any(mark in sentence for mark in _TARGET_YEAR_MARKS):
         return None  # every target year is written 19xx or 20xx
     match = _vocabulary().target_years.search(sentence)
     if match is None:
@@ -633,7 +640,7 @@ def find_claims(
 
     ``words``: the words of ``text`` (``normalize.words``), when the caller has them, or of
     a longer text in which ``text`` starts at offset ``text_start``: the amounts are then
-    looked for only where they may stand (same claims, found faster)."""
+    looked for only where they may stand (the claims are those found without ``words``)."""
     folded = fold(text)
     figures = _figures(folded, language, _Sentences(folded), words, text_start)
     counts = {id(f): c for f in figures if f.kind == MONEY and (c := _count_beside(f, figures))}

@@ -539,7 +539,7 @@ def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
     folded = fold(text)
     lower = lowered(folded)
     cal = _calendar()
-    if _dateless(folded, lower, cal):
+    if _dateless(lower, cal):
         return ()
     month_anchors = (
         cal.month_anchor_lower.finditer(lower)
@@ -574,7 +574,7 @@ def _scan(text: str, language: str | None) -> tuple[_Expression, ...]:
     return tuple(_drop_overridden(folded, chosen))
 
 
-def _dateless(folded: str, lower: str | None, cal: _Calendar) -> bool:
+def _dateless(lower: str | None, cal: _Calendar) -> bool:
     """Whether a text surely holds no date expression: no month name, weekday or
     relative-day word, and no numeric date. Most sentences are such; the full patterns
     need not run on them."""
@@ -607,7 +607,8 @@ def _may_match(
         return _LATIN.search(folded, a, b) is not None  # an English month name
     if name == "genitive_first" and lower is not None:
         # only a month name in the genitive reads as a date this way
-        return any(ending in lower[a:b] for ending in _GENITIVE_ENDINGS)
+        window = lower[a:b]
+        return any(ending in window for ending in _GENITIVE_ENDINGS)
     return True
 
 

@@ -34,13 +34,13 @@ from workers.extract._grammar.text import (
     SPACE,
     Cue,
     fold,
+    line_end,
+    line_sentences,
     literal_start,
     lowered,
     occurs_in,
-    line_end,
-    line_sentences,
 )
-from workers.extract.numbers import find_amounts
+from workers.extract.numbers import find_folded_amounts
 from workers.records import DocumentMention, Span
 
 _MAX_TITLE_ATOMS = 30
@@ -565,7 +565,7 @@ def _leading(text: str, sentence_start: int, noun_start: int) -> int:
 
 
 def _complement_end(
-    text: str, noun_end: int, sentence_end: int, lower: str | None = None
+    text: str, noun_end: int, sentence_end: int, lower: str | None
 ) -> tuple[int, bool]:
     """Where a head-first title ends, and whether a relative pronoun cut it short.
 
@@ -616,7 +616,7 @@ def _head_first_titles(
     start: int,
     end: int,
     nouns: list[tuple[str, re.Match[str], bool]],
-    lower: str | None = None,
+    lower: str | None,
 ) -> list[tuple[str, str, int, int]]:
     titles: list[tuple[str, str, int, int]] = []
     for kind, match, heads_list in nouns:
@@ -808,7 +808,7 @@ def _stated_counts(article: _Article, signing: list[tuple[int, int]]) -> list[in
         # ("Подписано 15. Документы ..."); a sentence whose line has none states no count.
         if not occurs_in(article.generic, start, line_end(text, end)):
             continue
-        for amount in find_amounts(text[start:end]):
+        for amount in find_folded_amounts(text[start:end]):
             if not amount.is_integer or not 0 < amount.value <= _MAX_COUNT:
                 continue
             if counted_noun.match(text, start + amount.span.end):

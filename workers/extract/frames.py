@@ -19,7 +19,7 @@ from operator import attrgetter
 
 from workers.extract.layout import SIDEBAR, Layout
 from workers.extract.lexicon import Format, Lexicon, Pattern
-from workers.extract.matcher import Hit, ending_of
+from workers.extract.matcher import Hit, ending_of, label_parts
 from workers.extract.normalize import Words
 from workers.extract.people import PersonMention
 from workers.records import DateMention, Span
@@ -129,7 +129,7 @@ class Sentences:
     layout: Layout
     hits_by_sentence: dict[int, list[Hit]]
     people_by_sentence: dict[int, list[PersonMention]]
-    # the dates and the ordinals of a sentence, by its index (read when first asked for)
+    # the dates and the ordinals of a sentence, by its index (read when asked for)
     dates_of: Callable[[int], list[DateMention]]
     ordinals_of: Callable[[int], list[tuple[int, Span]]]
     published: date | None
@@ -366,9 +366,9 @@ def _format_key(label: str) -> str:
     """What format patterns call a hit: its label without "term:", or "country.UZ" for a
     country named by its name ("country:UZ") or adjective ("country_adj:UZ"). A hit's kind
     and value are the parts of its label."""
-    kind, _, rest = label.partition(":")
-    if kind in ("country", "country_adj"):
-        return "country." + rest.split(":")[0]
+    kind, value = label_parts(label)
+    if kind in _COUNTRY_KINDS:
+        return "country." + value
     return label[5:]
 
 
@@ -454,8 +454,8 @@ def _ordinal(
     transparent = {
         i
         for h in hits
-        if h.label.startswith("term:format.")
-        or h.kind in ("country", "country_adj")
+        if _format_word(h.label)
+        or h.kind in _COUNTRY_KINDS
         or h.label == "term:cue.heads_of_state"
         for i in range(h.start, h.end)
     }

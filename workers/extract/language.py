@@ -153,13 +153,12 @@ def _cyrillic_language(text: str, letters: int) -> str:
     lower = text.lower()
     # Counted among the telling letters alone: one pass over the text instead of one per letter.
     telling = "".join(_TELLING_CYRILLIC.findall(lower))
-    kyrgyz = 0
     # Russian, the usual case, has no telling letter to count.
+    kyrgyz = _count(telling, "ңөү") if telling else 0
     if telling:
-        language = _by_telling_letters(telling, letters)
+        language = _by_telling_letters(telling, letters, kyrgyz)
         if language is not None:
             return language
-        kyrgyz = _count(telling, "ңөү")
     kyrgyz += sum(map(lower.count, _KY_WORDS))
     if _enough(kyrgyz, letters, 4):
         return "ky"
@@ -173,14 +172,14 @@ def _cyrillic_language(text: str, letters: int) -> str:
     return _PLAIN
 
 
-def _by_telling_letters(telling: str, letters: int) -> str | None:
-    """The language the telling letters of a text decide, if they do."""
+def _by_telling_letters(telling: str, letters: int, kyrgyz: int) -> str | None:
+    """The language the telling letters of a text decide, if they do (``kyrgyz``: how many
+    of them are ң, ө or ү)."""
     if _count(telling, "їєґ") or (telling.count("ў") and telling.count("і")):
         return "other"  # Ukrainian, Belarusian
     tajik = _count(telling, "ӣӯҷ")
     uzbek = _count(telling, "ў") + _count(telling, "ҳ")
     shared = _count(telling, "қғ")
-    kyrgyz = _count(telling, "ңөү")
     # і alone is Ukrainian too; Kazakh text carries it together with its other letters.
     kazakh = _count(telling, "әұһ") + (telling.count("і") if shared + kyrgyz else 0)
     if _enough(tajik, letters, 1) and tajik >= kazakh:

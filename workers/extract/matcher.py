@@ -14,7 +14,7 @@ from itertools import compress
 from typing import NamedTuple
 
 from workers.extract.lexicon import NOUN, WordSpec, load_lexicon
-from workers.extract.normalize import Words
+from workers.extract.normalize import ByWord, Words
 
 
 class Hit(NamedTuple):
@@ -32,7 +32,8 @@ class Hit(NamedTuple):
 
 
 @cache
-def _label_parts(label: str) -> tuple[str, str]:
+def label_parts(label: str) -> tuple[str, str]:
+    """A label's kind and value: "person:uz-mirziyoyev:surname" is ("person", "uz-mirziyoyev")."""
     parts = label.split(":")
     return parts[0], parts[1] if len(parts) > 1 else ""
 
@@ -84,21 +85,7 @@ def _following_index() -> tuple[dict[str, tuple[tuple[WordSpec, int], ...]], int
     return {stem: tuple(specs) for stem, specs in index.items()}, longest
 
 
-class _ByWord(dict):
-    """A per-word cache (keyed by matching key) that computes a missing word once."""
-
-    def __init__(self, compute) -> None:
-        super().__init__()
-        self._compute = compute
-
-    def __missing__(self, key: str):
-        if len(self) >= _MAX_CACHED_WORDS:
-            self.clear()
-        value = self[key] = self._compute(key)
-        return value
-
-
-_MAX_CACHED_WORDS = 100_000
+_MAX_CACHED_KEYS = 100_000
 
 
 def _starting(key: str) -> _Starts | tuple[()]:
@@ -132,7 +119,7 @@ def _start(number: int) -> _Start:
     return _Start(
         number,
         phrase.label,
-        *_label_parts(phrase.label),
+        *label_parts(phrase.label),
         phrase.capitalised,
         first.upper,
         tuple((ids[spec], spec.upper) for spec in rest),
@@ -145,14 +132,14 @@ def _following(key: str) -> frozenset[int]:
     index, longest = _following_index()
     return frozenset(
         number
-        for length in range(min(len(key), longest), -1, -1)
+        for length in range(min(len(key), longest), 0, -1)
         for spec, number in index.get(key[:length], ())
         if lexicon.word_matches(spec, key)
     )
 
 
-_STARTING = _ByWord(_starting)
-_FOLLOWING = _ByWord(_following)
+_STARTING = ByWord(_starting, _MAX_CACHED_KEYS)
+_FOLLOWING = ByWord(_following, _MAX_CACHED_KEYS)
 # Builds a Hit without the Python-level __new__ of a NamedTuple (hundreds per article).
 _new_hit = tuple.__new__
 

@@ -232,9 +232,7 @@ def _anchored(frame: Frame) -> bool:
 def _seeds(frames: list[Frame], lexicon: Lexicon) -> Iterator[Frame]:
     """Frames to grow the article's own event from, in the order to try them (the first
     that yields an event ends the search, so later ones are only judged when needed)."""
-    lead = [f for f in frames if f.weight >= 2 and _may_seed(f)]
-    lead.sort(key=lambda f: (-f.weight, f.sentence))
-    yield from lead
+    yield from _ordered([f for f in frames if f.weight >= 2 and _may_seed(f)])
     yield from (f for f in frames if f.weight < 2 and _may_seed(f) and _strong(f, lexicon))
 
 
@@ -242,14 +240,12 @@ def _may_seed(frame: Frame) -> bool:
     return usable(frame) and _eventful(frame) and _anchored(frame)
 
 
-def _grow(
-    seed: Frame, frames: list[Frame], lexicon: Lexicon, ordered: list[Frame] | None = None
-) -> _Event:
-    """The event of a seed frame with every frame that agrees with it; ``ordered`` is
-    ``frames`` already sorted headline and lead first."""
+def _grow(seed: Frame, ordered: list[Frame], lexicon: Lexicon) -> _Event:
+    """The event of a seed frame with every frame that agrees with it; ``ordered``: the
+    article's frames, headline and lead first."""
     event = _Event()
     event.add(seed, lexicon)
-    for frame in _ordered(frames) if ordered is None else ordered:
+    for frame in ordered:
         if frame is not seed and compatible(event, frame, lexicon):
             event.add(frame, lexicon)
     return event
@@ -258,7 +254,7 @@ def _grow(
 def reported_event(frames: list[Frame], ctx: Context) -> tuple[EventMention, list[Frame]] | None:
     ordered = _ordered(frames)
     for seed in _seeds(frames, ctx.lexicon):
-        event = _grow(seed, frames, ctx.lexicon, ordered)
+        event = _grow(seed, ordered, ctx.lexicon)
         mention = _assemble(event, ctx, role="reported")
         if mention is not None:
             return mention, event.frames
@@ -360,7 +356,7 @@ def _resolve_format(event: _Event, lexicon: Lexicon) -> str | None:
         if country and country not in countries:
             countries.append(country)
     for frame in event.frames:
-        if frame.formats and any(f.id == event.format for f in frame.formats):
+        if any(f.id == event.format for f in frame.formats):
             countries += [
                 c for c in frame.countries if c not in countries and c in lexicon.countries
             ]

@@ -19,9 +19,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 # The apostrophes Uzbek Latin uses for oʻ, gʻ and the tutuq belgisi, as they come in feeds.
 UZBEK_APOSTROPHES = "'\u2018\u2019\u02bb\u02bc`\u00b4\u2032"
@@ -195,19 +197,25 @@ class Words:
         return bisect_right(self.ends, offset)
 
 
-class _WordKeys(dict):
-    """Matching keys of the words seen so far: news repeat their vocabulary, and a plain dict
-    look-up is the cheapest way to fold a known word."""
+class ByWord(dict):
+    """What ``compute`` gives for each word (or key) seen so far, worked out once: news repeat
+    their vocabulary, and a plain dict look-up is the cheapest way to ask about a known word.
+    Emptied when it holds ``limit`` words, so a long-running worker's memory stays flat."""
 
-    def __missing__(self, word: str) -> str:
-        if len(self) >= _MAX_WORD_KEYS:
+    def __init__(self, compute: Callable[[str], Any], limit: int) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, word: str) -> Any:
+        if len(self) >= self._limit:
             self.clear()
-        key = self[word] = fold_key(word)
-        return key
+        value = self[word] = self._compute(word)
+        return value
 
 
-_MAX_WORD_KEYS = 200_000
-_WORD_KEYS = _WordKeys()
+# the words of articles, folded without filling fold_key's own cache a second time
+_WORD_KEYS = ByWord(fold_key.__wrapped__, 200_000)
 
 
 def words(text: str) -> Words:

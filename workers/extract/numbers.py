@@ -40,7 +40,7 @@ from workers.extract._grammar.numerals import (
 )
 from workers.extract._grammar.text import DASH, SPACE, fold, lowered, trie_alternation
 from workers.extract.dates import is_month_word
-from workers.extract.normalize import Words, fold_key
+from workers.extract.normalize import ByWord, Words, fold_key
 from workers.records import Span
 
 _NUMBER = "number"  # digits
@@ -548,21 +548,21 @@ def _evaluate(phrase: list[_Token]) -> tuple[float, str | None] | None:
     return value, SCALE_LABELS.get(largest) if largest else None
 
 
-def find_amounts(text: str, words: Words | None = None, text_start: int = 0) -> list[Amount]:
-    """Every amount in ``text``: digits, number words and scale words read together.
-
-    ``words``: the words of ``text`` (``normalize.words``), when the caller has them, or of
-    a longer text in which ``text`` starts at offset ``text_start`` (the words wholly inside
-    ``text`` are its words: no copy of them is made). Then only the pieces of text around
-    the words that may belong to an amount are read (the same amounts, found faster: see
-    _pieces_to_read)."""
-    return _amounts_of(text, fold(text), words, text_start)
+def find_amounts(text: str) -> list[Amount]:
+    """Every amount in ``text``: digits, number words and scale words read together."""
+    return _amounts_of(text, fold(text), None, 0)
 
 
 def find_folded_amounts(
     folded: str, words: Words | None = None, text_start: int = 0
 ) -> list[Amount]:
-    """find_amounts for a text the caller has folded already: it is not folded again."""
+    """find_amounts for a text the caller has folded already (it is not folded again).
+
+    ``words``: the words of ``folded`` (``normalize.words``), when the caller has them, or of
+    a longer text in which ``folded`` starts at offset ``text_start`` (the words wholly inside
+    it are its words: no copy of them is made). Then only the pieces of text around the words
+    that may belong to an amount are read (see _pieces_to_read); the amounts are those found
+    without ``words``."""
     return _amounts_of(folded, folded, words, text_start)
 
 
@@ -649,30 +649,20 @@ def _plain(key: str) -> bool:
     return key.isascii() and key.isalpha()
 
 
-class _MayCount(dict):
-    """Per matching key: whether a word with this key may hold digits or a number word."""
-
-    def __missing__(self, key: str) -> bool:
-        if len(self) >= _MAX_KEYS:
-            self.clear()
-        may = self[key] = not _plain(key) or key in _number_word_keys()
-        return may
+def _may_count(key: str) -> bool:
+    """Whether a word with this matching key may hold digits or a number word."""
+    return not _plain(key) or key in _number_word_keys()
 
 
-class _MayJoin(dict):
-    """Per matching key: whether a word with this key may hold any token (a joining word
-    or an article as well)."""
-
-    def __missing__(self, key: str) -> bool:
-        if len(self) >= _MAX_KEYS:
-            self.clear()
-        may = self[key] = _MAY_COUNT[key] or key in _joining_keys()
-        return may
+def _may_join(key: str) -> bool:
+    """Whether a word with this matching key may hold any token (a joining word or an
+    article as well)."""
+    return _MAY_COUNT[key] or key in _joining_keys()
 
 
 _MAX_KEYS = 100_000
-_MAY_COUNT = _MayCount()
-_MAY_JOIN = _MayJoin()
+_MAY_COUNT = ByWord(_may_count, _MAX_KEYS)
+_MAY_JOIN = ByWord(_may_join, _MAX_KEYS)
 _WORD_CHARACTER = re.compile(r"\w")
 
 # How the text between two words joins them in a piece: not at all (it may stand in no
@@ -683,19 +673,14 @@ _NEVER, _IF_IT_MAY_JOIN, _ALWAYS = 0, 1, 2
 _TIGHT = re.compile(rf"[,.]|{DASH}")
 
 
-class _OneCharacterJoins(dict):
-    """_joins for a text of one character, per character."""
-
-    def __missing__(self, character: str) -> int:
-        if _TIGHT.fullmatch(character):
-            joins = _ALWAYS
-        else:
-            joins = _IF_IT_MAY_JOIN if _GAP.fullmatch(character) else _NEVER
-        self[character] = joins
-        return joins
+def _one_character_joins(character: str) -> int:
+    """_joins for a text of one character."""
+    if _TIGHT.fullmatch(character):
+        return _ALWAYS
+    return _IF_IT_MAY_JOIN if _GAP.fullmatch(character) else _NEVER
 
 
-_ONE_CHARACTER_JOINS = _OneCharacterJoins()
+_ONE_CHARACTER_JOINS = ByWord(_one_character_joins, _MAX_KEYS)
 
 
 def _joins(folded: str, start: int, end: int) -> int:
@@ -708,7 +693,7 @@ def _joins(folded: str, start: int, end: int) -> int:
 def _pieces_to_read(folded: str, words: Words, text_start: int) -> list[tuple[int, int]] | None:
     """The pieces of ``folded`` that hold every amount, each as (start, end), in order;
     None when the words cannot tell and the whole text is read. ``words`` and
-    ``text_start``: see find_amounts; the words of ``folded`` are ``own`` to ``end`` - 1."""
+    ``text_start``: see find_folded_amounts; the words of ``folded`` are ``own`` to ``end`` - 1."""
     starts, ends, keys = words.starts, words.ends, words.keys
     own = bisect_left(starts, text_start)
     end = max(own, bisect_right(ends, text_start + len(folded)))

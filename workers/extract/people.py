@@ -117,15 +117,11 @@ class _Roles:
 
 
 @cache  # keyed by a lexicon label
-def _name_part(label: str) -> tuple[str, str]:
-    """The person a name hit's label names and the part of the name it is:
-    ("uz-mirziyoyev", "surname") for "person:uz-mirziyoyev:surname"."""
+def _name_part(label: str) -> str:
+    """The part of the name a name hit's label names ("surname" for
+    "person:uz-mirziyoyev:surname"); the person is the hit's value."""
     pieces = label.split(":")
-    return (pieces[1], pieces[-1]) if len(pieces) > 1 else ("", "")
-
-
-def _person_of(hit: Hit) -> str:
-    return _name_part(hit.label)[0]
+    return pieces[-1] if len(pieces) > 1 else ""
 
 
 def _named(ctx: _Context, person_hits: list[Hit], titled: set[str]) -> list[PersonMention]:
@@ -138,7 +134,7 @@ def _named(ctx: _Context, person_hits: list[Hit], titled: set[str]) -> list[Pers
     full: list[Hit] = []
     titles: list[Hit] = []
     for hit in person_hits:
-        person, part = _name_part(hit.label)
+        person, part = hit.value, _name_part(hit.label)
         if part == "surname":
             surnames_at.setdefault((hit.start, hit.end), []).append(hit)
         elif part == "given":
@@ -154,10 +150,7 @@ def _named(ctx: _Context, person_hits: list[Hit], titled: set[str]) -> list[Pers
     resolved: list[PersonMention] = []
     pending: list[tuple[Hit, list[str]]] = []
     for (start, end), surnames in sorted(surnames_at.items()):
-        if len(surnames) == 1:
-            candidates = [_person_of(surnames[0])]
-        else:
-            candidates = sorted({_person_of(h) for h in surnames})
+        candidates = sorted({h.value for h in surnames})
         named = _with_first_name(
             ctx, candidates, start, end, given_by_end, given_by_start, patronymic_by_end
         )
@@ -173,7 +166,7 @@ def _named(ctx: _Context, person_hits: list[Hit], titled: set[str]) -> list[Pers
 
     for hit in full + titles:
         resolved.append(
-            _mention(ctx, _person_of(hit), hit.start, hit.end, "name", ending_of(hit, ctx.words))
+            _mention(ctx, hit.value, hit.start, hit.end, "name", ending_of(hit, ctx.words))
         )
     # A first name with the patronymic and no surname ("Шавкат Миромонович"): a form of address.
     for end, people in patronymic_by_end.items():
@@ -240,7 +233,7 @@ def _plausible_alone(
         c
         for c in kept
         if not people[c].feminine
-        and any(_person_of(h) == c and ending_of(h, ctx.words) == "a" for h in surnames)
+        and any(h.value == c and ending_of(h, ctx.words) == "a" for h in surnames)
     ]
     if not masculine_with_a:
         return kept
@@ -387,12 +380,9 @@ def _mention(
     ctx: _Context, person: str, start: int, end: int, via: str, ending: str = ""
 ) -> PersonMention:
     a, b = ctx.words.starts[start], ctx.words.ends[end - 1]
-    fields = (person, start, end, ctx.sentence_of[start], via, Span(a, b, ctx.text[a:b]), ending)
-    return _new_mention(PersonMention, fields)
-
-
-# Builds a PersonMention without the Python-level __new__ of a NamedTuple.
-_new_mention = tuple.__new__
+    return PersonMention(
+        person, start, end, ctx.sentence_of[start], via, Span(a, b, ctx.text[a:b]), ending
+    )
 
 
 def _dedupe(mentions: list[PersonMention]) -> list[PersonMention]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from workers.extract import layout as layout_module
 from workers.extract.claims import find_claims
@@ -108,35 +109,27 @@ def _analyse(
 
 
 class _SentenceReader:
-    """The dates and ordinals of a sentence, read when first asked for: frames form in a few
-    of the sentences that name an event, and only those and the dateline need them, which
-    keeps a long article nearly as cheap as a short one."""
+    """The dates and ordinals of a sentence, read when asked for: only the sentences where a
+    frame forms and the dateline need them (each is asked for once), so the rest of a long
+    article is never scanned for them."""
 
-    def __init__(self, text: str, layout: Layout, published_at, timezone: str, language: str):
+    def __init__(
+        self, text: str, layout: Layout, published_at: datetime | None, timezone: str, language: str
+    ) -> None:
         self._text = text
         self._sentences = layout.sentences
         self._published_at = published_at
         self._timezone = timezone
         self._language = language
-        self._dates: dict[int, list[DateMention]] = {}
-        self._ordinals: dict[int, list[tuple[int, Span]]] = {}
 
     def dates_of(self, index: int) -> list[DateMention]:
-        found = self._dates.get(index)
-        if found is None:
-            start, chunk = self._chunk(index)
-            dates = find_dates(chunk, self._published_at, self._timezone, self._language)
-            found = self._dates[index] = [_moved_date(d, start) for d in dates]
-        return found
+        start, chunk = self._chunk(index)
+        dates = find_dates(chunk, self._published_at, self._timezone, self._language)
+        return [_moved_date(d, start) for d in dates]
 
     def ordinals_of(self, index: int) -> list[tuple[int, Span]]:
-        found = self._ordinals.get(index)
-        if found is None:
-            start, chunk = self._chunk(index)
-            found = self._ordinals[index] = [
-                (n, _moved(span, start)) for n, span in find_ordinals(chunk)
-            ]
-        return found
+        start, chunk = self._chunk(index)
+        return [(n, _moved(span, start)) for n, span in find_ordinals(chunk)]
 
     def _chunk(self, index: int) -> tuple[int, str]:
         sentence = self._sentences[index]
