@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from workers.extract.claims import find_claims
+from workers.extract.normalize import words
 from workers.records import ClaimMention
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -322,3 +323,17 @@ def test_seed_articles_state_nothing_else(prefix: str, count: int) -> None:
     rows = [c for c in find_claims(_seed(prefix))]
     assert len(rows) == count
     assert all(c.measure != "other" for c in rows)
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("0*.txt")))
+def test_claims_read_with_the_articles_words_are_those_read_without(seed: str) -> None:
+    """The pipeline hands find_claims the words it has split, which narrow where figures are
+    looked for; the claims must be the same as from the text alone, also when the words
+    are those of a longer text the article sits in (a headline put in front of it)."""
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    headline = "Заголовок статьи: 3 млрд долларов\n\n"
+    alone = find_claims(text, "ru")
+    assert alone, "every seed states figures"
+
+    assert find_claims(text, "ru", words=words(text)) == alone
+    assert find_claims(text, "ru", words=words(headline + text), text_start=len(headline)) == alone
