@@ -29,9 +29,8 @@ from functools import lru_cache
 from workers.extract._grammar import claim_words
 from workers.extract._grammar.text import (
     SPACE,
+    LineSentences,
     fold,
-    line_end,
-    line_sentences,
     lowered,
     windows_around,
 )
@@ -233,22 +232,14 @@ class _Sentence:
     previous: tuple[int, int] | None  # the sentence before it in the same paragraph
 
 
-
-
-class _Sentences:
-    """The sentences of ``sentence_bounds(text)``, read a line at a time and only where they
-    are asked for: a line break always ends a sentence, so the sentences of a line are those
-    sentence_bounds finds in the line alone, and an article's figures stand in few lines."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._lines: dict[int, tuple[tuple[int, int], ...]] = {}
+class _Sentences(LineSentences):
+    """The sentences of the article, read where figures stand, with the sentence before
+    each and the stretch a date may run over."""
 
     def at(self, offset: int) -> _Sentence:
         """The sentence that holds ``offset`` (a figure's start: never space, so always in a
         sentence)."""
-        line = self._line_start(offset)
-        bounds = self.in_line(line)
+        bounds = self.around(offset)[0]
         index = bisect_right(bounds, (offset, _AFTER_ANY_END)) - 1
         start, end = bounds[index]
         return _Sentence(start, end, bounds[index - 1] if index else None)
@@ -260,18 +251,12 @@ class _Sentences:
 
     def in_line(self, line: int) -> tuple[tuple[int, int], ...]:
         """The sentences of the line that starts at offset ``line``."""
-        bounds = self._lines.get(line)
-        if bounds is None:
-            bounds = self._lines[line] = line_sentences(self.text, line)[0]
-        return bounds
-
-    def _line_start(self, offset: int) -> int:
-        return self.text.rfind("\n", 0, offset) + 1
+        return self.line(line)[0]
 
     def stretch(self, sentence: _Sentence) -> tuple[int, int]:
         """The stretch of ``sentence`` in _date_spans_of: it and the sentences a date's
         abbreviation joins to it."""
-        line = self._line_start(sentence.start)
+        line = self.line_start(sentence.start)
         index = self.in_line(line).index((sentence.start, sentence.end))
         first = last = (line, index)
         while (before := self._before(*first)) is not None and self._joined(*before):
@@ -295,13 +280,13 @@ class _Sentences:
             # it joins nothing: the lines before need not be read.
             if line == 0 or not self.text[line - 2 : line - 1].isspace():
                 return None
-            line = self._line_start(line - 1)
+            line = self.line_start(line - 1)
             index = len(self.in_line(line))
         return line, index - 1
 
     def _after(self, line: int, index: int) -> tuple[int, int] | None:
         while index + 1 >= len(self.in_line(line)):
-            end = line_end(self.text, line)
+            end = self.line(line)[1]
             if end == len(self.text):
                 return None
             line, index = end + 1, -1

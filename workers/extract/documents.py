@@ -33,9 +33,9 @@ from workers.extract._grammar import document_words as words
 from workers.extract._grammar.text import (
     SPACE,
     Cue,
+    LineSentences,
     fold,
     line_end,
-    line_sentences,
     literal_start,
     lowered,
     occurs_in,
@@ -323,36 +323,6 @@ def _atoms(text: str, start: int, end: int) -> list[_Atom]:
 # ------------------------------------------------------------------------ signing context
 
 
-
-class _Lines:
-    """The article's sentences, read line by line and only where asked."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._read: dict[int, tuple[tuple[tuple[int, int], ...], int]] = {}
-
-    def line(self, line_start: int) -> tuple[tuple[tuple[int, int], ...], int]:
-        """The sentences of the line starting at ``line_start``, and where the line ends."""
-        if line_start not in self._read:
-            self._read[line_start] = line_sentences(self.text, line_start)
-        return self._read[line_start]
-
-    def around(self, offset: int) -> tuple[tuple[tuple[int, int], ...], int]:
-        return self.line(self.text.rfind("\n", 0, offset) + 1)
-
-    def following(self, sentence: tuple[int, int]) -> tuple[int, int] | None:
-        """The sentence after ``sentence``, on its line or on the next line that has one."""
-        bounds, end = self.around(sentence[0])
-        index = bounds.index(sentence)
-        if index + 1 < len(bounds):
-            return bounds[index + 1]
-        while end < len(self.text):
-            bounds, end = self.line(end + 1)
-            if bounds:
-                return bounds[0]
-        return None
-
-
 @dataclass(slots=True)
 class _Sentence:
     start: int
@@ -361,7 +331,7 @@ class _Sentence:
     generic: bool  # a noun for documents in general
 
 
-def _read_sentences(article: _Article, lines: _Lines) -> list[_Sentence]:
+def _read_sentences(article: _Article, lines: LineSentences) -> list[_Sentence]:
     """The sentences that hold a signing verb or a document noun, in text order: no other
     sentence signs, heads a list, or leads into one that signs."""
     patterns = _patterns()
@@ -399,7 +369,7 @@ def _found_in(
     return False
 
 
-def _signing_sentences(read: list[_Sentence], lines: _Lines) -> list[tuple[int, int]]:
+def _signing_sentences(read: list[_Sentence], lines: LineSentences) -> list[tuple[int, int]]:
     """Sentences that sign, and each one right after a sentence that signs "documents"."""
     signing: set[tuple[int, int]] = set()
     for sentence in read:
@@ -825,7 +795,7 @@ def find_documents(
     """Documents signed or adopted in ``text``, and their stated count when there is one."""
     article = _Article.of(fold(text))
     folded = article.text
-    lines = _Lines(folded)
+    lines = LineSentences(folded)
     read = _read_sentences(article, lines)
     signing = _signing_sentences(read, lines)
     found: list[tuple[str | None, str, int, int]] = []

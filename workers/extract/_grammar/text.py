@@ -99,15 +99,46 @@ def line_end(text: str, offset: int) -> int:
     return len(text) if end < 0 else end
 
 
-def line_sentences(text: str, line_start: int) -> tuple[tuple[tuple[int, int], ...], int]:
-    """The sentences of the line that starts at ``line_start``, as ``sentence_bounds`` finds
-    them in the whole text (a line break always ends a sentence), and where the line ends.
+class LineSentences:
+    """The sentences of a text as ``sentence_bounds`` finds them, split a line at a time and
+    only for the lines asked about: a line break always ends a sentence, so the sentences of
+    a line are those of the line alone, and figures or signings stand in few lines.
 
-    For callers that read an article a line at a time, only where they need to; uncached: a
-    line is read once, and keeping lines in the cache would only push whole texts out of it."""
-    end = line_end(text, line_start)
-    bounds = sentence_bounds.__wrapped__(text[line_start:end])
-    return tuple((line_start + a, line_start + b) for a, b in bounds), end
+    Lines are kept here, per text, and not in ``sentence_bounds``' cache, where they would
+    only push whole texts out."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[int, tuple[tuple[tuple[int, int], ...], int]] = {}
+
+    def line(self, line_start: int) -> tuple[tuple[tuple[int, int], ...], int]:
+        """The sentences of the line that starts at ``line_start``, and where it ends."""
+        found = self._lines.get(line_start)
+        if found is None:
+            end = line_end(self.text, line_start)
+            bounds = sentence_bounds.__wrapped__(self.text[line_start:end])
+            found = tuple((line_start + a, line_start + b) for a, b in bounds), end
+            self._lines[line_start] = found
+        return found
+
+    def line_start(self, offset: int) -> int:
+        return self.text.rfind("\n", 0, offset) + 1
+
+    def around(self, offset: int) -> tuple[tuple[tuple[int, int], ...], int]:
+        """The sentences of the line that holds ``offset``, and where it ends."""
+        return self.line(self.line_start(offset))
+
+    def following(self, sentence: tuple[int, int]) -> tuple[int, int] | None:
+        """The sentence after ``sentence``, on its line or on the next line that has one."""
+        bounds, end = self.around(sentence[0])
+        index = bounds.index(sentence)
+        if index + 1 < len(bounds):
+            return bounds[index + 1]
+        while end < len(self.text):
+            bounds, end = self.line(end + 1)
+            if bounds:
+                return bounds[0]
+        return None
 
 
 def sentence_at(text: str, offset: int) -> tuple[int, int]:
