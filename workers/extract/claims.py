@@ -68,13 +68,10 @@ class _Figure:
 
 @dataclass(frozen=True, slots=True)
 class _Vocabulary:
-    currency_after: re.Pattern[str]
+    # a unit right after an amount; the group named after its kind (money, tonnes, percent,
+    # people) holds it, and a money unit's currency code names the group of its currency
+    unit_after: re.Pattern[str]
     currency_before: re.Pattern[str]
-    tonnes: re.Pattern[str]
-    percent: re.Pattern[str]
-    people: re.Pattern[str]
-    # currency_after, tonnes, percent and people in one: most amounts have no unit
-    any_unit_after: re.Pattern[str]
     # the count nouns of every measure; the group named after a measure holds its noun
     count_noun: re.Pattern[str]
     measures: tuple[_Measure, ...]
@@ -172,13 +169,13 @@ def _vocabulary() -> _Vocabulary:
     symbols = "|".join(
         re.escape(k) for k in sorted(claim_words.CURRENCY_SYMBOLS_BEFORE, key=len, reverse=True)
     )
-    units_after = (
-        rf"^\.?{s}*(?:{claim_words.CURRENCY_COUNTRY}{s}+)?(?:{currency_groups})(?![\w'])",
-        rf"^\.?{s}*{_any(claim_words.TONNES)}(?![\w'])",
-        rf"^{s}*{_any(claim_words.PERCENT)}(?![\w'])",
-        rf"^\.?{s}*{_any(claim_words.PEOPLE)}(?![\w'])",
-    )
-    currency_after, tonnes, percent, people = (re.compile(u, re.IGNORECASE) for u in units_after)
+    # tried in this order, as the alternatives of one pattern: the first kind that matches
+    units_after = {
+        MONEY: rf"\.?{s}*(?:{claim_words.CURRENCY_COUNTRY}{s}+)?(?:{currency_groups})(?![\w'])",
+        TONNES: rf"\.?{s}*{_any(claim_words.TONNES)}(?![\w'])",
+        PERCENT: rf"{s}*{_any(claim_words.PERCENT)}(?![\w'])",
+        PEOPLE: rf"\.?{s}*{_any(claim_words.PEOPLE)}(?![\w'])",
+    }
     # Measures in name order: of the nouns that start at the same place, the alternative
     # tried first, the first measure by name, wins.
     count_nouns = "|".join(
@@ -186,14 +183,10 @@ def _vocabulary() -> _Vocabulary:
         for measure in sorted(claim_words.COUNT_NOUNS)
     )
     return _Vocabulary(
-        currency_after=currency_after,
-        currency_before=re.compile(rf"(?P<symbol>{symbols}){s}*$"),
-        tonnes=tonnes,
-        percent=percent,
-        people=people,
-        any_unit_after=re.compile(
-            "|".join(units_after).replace("(?P<", "(?P<any_"), re.IGNORECASE
+        unit_after=re.compile(
+            "|".join(f"(?P<{kind}>{unit})" for kind, unit in units_after.items()), re.IGNORECASE
         ),
+        currency_before=re.compile(rf"(?P<symbol>{symbols}){s}*$"),
         count_noun=re.compile(rf"(?<![\w'])(?:{count_nouns})", re.IGNORECASE),
         measures=tuple(_measure_of(m, forms) for m, forms in claim_words.MEASURE_CUES),
         launch=_measure_of("projects_launched", claim_words.LAUNCH_CUES),
@@ -440,28 +433,19 @@ def _is_year(amount: Amount) -> bool:
 def _unit(text: str, amount: Amount) -> tuple[str | None, str | None, int]:
     """(kind, currency, end of the unit) for the words right after or before ``amount``."""
     vocabulary = _vocabulary()
-    after = text[amount.span.end : amount.span.end + 60]
-    unit_after = vocabulary.any_unit_after.match(after) is not None
-    match = vocabulary.currency_after.match(after) if unit_after else None
-    if match:
-        code = next(code for code in claim_words.CURRENCIES if match.group(code))
-        return MONEY, code, amount.span.end + match.end()
+    unit = vocabulary.unit_after.match(text, amount.span.end, amount.span.end + 60)
+    kind = None if unit is None else unit.lastgroup
+    if kind == MONEY:
+        code = next(code for code in claim_words.CURRENCIES if unit.group(code))
+        return MONEY, code, unit.end()
     before = vocabulary.currency_before.search(
         text[max(0, amount.span.start - 6) : amount.span.start]
     )
     if before:
         return MONEY, claim_words.CURRENCY_SYMBOLS_BEFORE[before.group("symbol")], amount.span.end
-    if not unit_after:
+    if kind is None:
         return None, None, amount.span.end
-    for kind, pattern in (
-        (TONNES, vocabulary.tonnes),
-        (PERCENT, vocabulary.percent),
-        (PEOPLE, vocabulary.people),
-    ):
-        match = pattern.match(after)
-        if match:
-            return kind, None, amount.span.end + match.end()
-    return None, None, amount.span.end
+    return kind, None, unit.end()
 
 
 def _noun_after(text: str, offset: int) -> str | None:
