@@ -35,6 +35,7 @@ from workers.extract._grammar.text import (
     Cue,
     LineSentences,
     fold,
+    has_letters,
     line_end,
     literal_start,
     lowered,
@@ -297,13 +298,6 @@ class _Article:
         )
 
 
-def _may_hold(text: str, literal: str) -> bool:
-    """Whether ``text`` has every letter of ``literal``: a letter the text lacks rules the
-    literal out at the cost of one memchr, far below a substring search, and most literals
-    belong to the other languages."""
-    return all(map(text.__contains__, literal))
-
-
 # Not frozen: made by the dozen for every title, and a frozen class is built slower.
 @dataclass(slots=True)
 class _Atom:
@@ -403,7 +397,7 @@ class _SigningSentences:
     def occurrences(self, literal: str) -> Iterator[tuple[int, int]]:
         """(index of the sentence, offset in the article) of each occurrence of ``literal``."""
         assert self.joined is not None
-        if not _may_hold(self.joined, literal):
+        if not has_letters(self.joined, literal):
             return
         at = self.joined.find(literal)
         while at >= 0:

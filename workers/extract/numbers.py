@@ -367,9 +367,15 @@ def _number_word(word: str) -> tuple[str, float] | None:
         stem, ending = key[:size], key[size:]
         if stem in NUMBER_WORDS and ending in NUMBER_ENDINGS:
             kind, value = NUMBER_WORDS[stem]
-            if kind == SCALE or len(stem) >= 4:
+            if _takes_endings(stem, kind):
                 return kind, value
     return None
+
+
+def _takes_endings(stem: str, kind: str) -> bool:
+    """Whether a number word is read with a case ending glued on: a scale word of three
+    letters or more, another word of four or more (shorter ones would match common words)."""
+    return len(stem) >= 4 or (len(stem) >= 3 and kind == SCALE)
 
 
 @lru_cache(maxsize=8192)
@@ -630,7 +636,7 @@ def _number_word_forms() -> Iterator[str]:
     scale words of three letters or more and its other words of four or more."""
     for word, (kind, _) in NUMBER_WORDS.items():
         yield word
-        if len(word) >= 4 or (len(word) == 3 and kind == SCALE):
+        if _takes_endings(word, kind):
             yield from (word + ending for ending in NUMBER_ENDINGS)
 
 
