@@ -18,7 +18,7 @@ from functools import cache
 from operator import attrgetter
 
 from workers.extract.layout import SIDEBAR, Layout
-from workers.extract.lexicon import Format, Lexicon, Pattern
+from workers.extract.lexicon import Format, Lexicon, Pattern, per_lexicon
 from workers.extract.matcher import Hit, ending_of, label_parts
 from workers.extract.normalize import Words
 from workers.extract.people import PersonMention
@@ -373,10 +373,9 @@ def _format_key(label: str) -> str:
 
 
 _Triggers = dict[str, tuple[tuple[int, int], ...]]  # hit key -> (format, pattern) positions
-# The lexicon the triggers were read from, its formats and the triggers.
-_PATTERNS: tuple[Lexicon, tuple[tuple[Format, ...], _Triggers]] | None = None
 
 
+@per_lexicon
 def _format_patterns(lexicon: Lexicon) -> tuple[tuple[Format, ...], _Triggers]:
     """The lexicon's formats in order, and for each hit key the patterns it triggers, as
     (format position, pattern position).
@@ -385,10 +384,6 @@ def _format_patterns(lexicon: Lexicon) -> tuple[tuple[Format, ...], _Triggers]:
     words of the item chosen as a pattern's trigger cannot match it. The trigger is the
     pattern's rarest item ("country.CN" rather than "format.central_asia" or "event.summit").
     """
-    global _PATTERNS
-    cached = _PATTERNS  # read once: another thread may swap the global in between
-    if cached is not None and cached[0] is lexicon:
-        return cached[1]
     formats = tuple(lexicon.formats.values())
     patterns = [
         (position, number, pattern)
@@ -404,9 +399,7 @@ def _format_patterns(lexicon: Lexicon) -> tuple[tuple[Format, ...], _Triggers]:
         rarest = min(items, key=lambda item: sum(uses[key] for key in item))
         for key in rarest:
             triggers.setdefault(key, []).append((position, number))
-    found = (formats, {key: tuple(p) for key, p in triggers.items()})
-    _PATTERNS = (lexicon, found)
-    return found
+    return formats, {key: tuple(p) for key, p in triggers.items()}
 
 
 def _match_pattern(pattern: Pattern, by_label: dict[str, list[Hit]]) -> tuple[int, int] | None:

@@ -7,18 +7,20 @@ rest of the pipeline needs (display names, a person's country, who held an offic
 
 from __future__ import annotations
 
-import re
-
 import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from workers.extract.normalize import WORD_RE, fold_key
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).resolve().parent / "lexicon"
 DATA_FILES = ("morphology", "people", "places", "formats", "terms", "topics")
@@ -390,6 +392,24 @@ def _index(phrases: list[Phrase]) -> dict[str, tuple[int, ...]]:
         for stem in stems:
             index.setdefault(stem, []).append(number)
     return {stem: tuple(numbers) for stem, numbers in index.items()}
+
+
+def per_lexicon(build: Callable[[Lexicon], T]) -> Callable[[Lexicon], T]:
+    """``build(lexicon)`` worked out once and kept for the lexicon last asked about: what a
+    step derives from the vocabulary is shared by every article, and a test that loads
+    another lexicon gets its own. One slot, keyed by the lexicon's identity."""
+    slot: list[tuple[Lexicon, T] | None] = [None]
+
+    @wraps(build)
+    def cached(lexicon: Lexicon) -> T:
+        held = slot[0]  # read once: another thread may swap it meanwhile
+        if held is not None and held[0] is lexicon:
+            return held[1]
+        value = build(lexicon)
+        slot[0] = (lexicon, value)
+        return value
+
+    return cached
 
 
 @lru_cache(maxsize=1)

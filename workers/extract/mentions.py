@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from workers.extract.frames import EVENT_TYPE_KINDS, Frame
-from workers.extract.lexicon import Lexicon
+from workers.extract.lexicon import Lexicon, per_lexicon
 from workers.records import DateMention, EventMention, Span
 
 VISIT_TYPES = ("state_visit", "official_visit", "working_visit")
@@ -97,17 +97,11 @@ def _format_family(lexicon: Lexicon, format_id: str) -> str:
     return families[format_id]
 
 
-# Format id -> its family's id (or itself), for the lexicon last asked about: telling a pair
-# body's id from a format's walks the lexicon's formats.
-_FAMILIES: tuple[Lexicon, dict[str, str]] | None = None
-
-
+@per_lexicon
 def _families(lexicon: Lexicon) -> dict[str, str]:
-    global _FAMILIES
-    cached = _FAMILIES  # read once: another thread may swap the global in between
-    if cached is None or cached[0] is not lexicon:
-        cached = _FAMILIES = (lexicon, {})
-    return cached[1]
+    """Format id -> its family's id (or itself), filled as asked: telling a pair body's id
+    from a format's walks the lexicon's formats."""
+    return {}
 
 
 def compatible(event: _Event, frame: Frame, lexicon: Lexicon) -> bool:
