@@ -382,14 +382,18 @@ def _formats(data: dict[str, Any]) -> dict[str, Format]:
     return formats
 
 
+def index_stems(spec: WordSpec) -> tuple[str, ...]:
+    """What every key that matches ``spec`` starts with: its stem or, for a noun of the
+    Russian a-declension, the stem without its final vowel (word_matches: Москва, Москвы)."""
+    if spec.mode == NOUN and spec.stem.endswith("a") and len(spec.stem) > 3:
+        return spec.stem, spec.stem[:-1]
+    return (spec.stem,)
+
+
 def _index(phrases: list[Phrase]) -> dict[str, tuple[int, ...]]:
     index: dict[str, list[int]] = {}
     for number, phrase in enumerate(phrases):
-        first = phrase.words[0]
-        stems = {first.stem}
-        if first.mode == NOUN and first.stem.endswith("a") and len(first.stem) > 3:
-            stems.add(first.stem[:-1])
-        for stem in stems:
+        for stem in index_stems(phrase.words[0]):
             index.setdefault(stem, []).append(number)
     return {stem: tuple(numbers) for stem, numbers in index.items()}
 

@@ -13,7 +13,7 @@ from functools import cache
 from itertools import compress
 from typing import NamedTuple
 
-from workers.extract.lexicon import NOUN, WordSpec, load_lexicon
+from workers.extract.lexicon import WordSpec, index_stems, load_lexicon
 from workers.extract.normalize import ByWord, Words
 
 
@@ -76,10 +76,7 @@ def _following_index() -> tuple[dict[str, tuple[tuple[WordSpec, int], ...]], int
     """Following-word specs by the stems a matching key starts with, and the longest stem."""
     index: dict[str, list[tuple[WordSpec, int]]] = {}
     for spec, number in _spec_ids().items():
-        stems = {spec.stem}
-        if spec.mode == NOUN and spec.stem.endswith("a") and len(spec.stem) > 3:
-            stems.add(spec.stem[:-1])  # the Russian a-declension drops the final vowel
-        for stem in stems:
+        for stem in index_stems(spec):
             index.setdefault(stem, []).append((spec, number))
     longest = max(map(len, index), default=0)
     return {stem: tuple(specs) for stem, specs in index.items()}, longest
