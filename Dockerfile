@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SUMMITWATCH_DATA_DIR=/data
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY summitwatch ./summitwatch
 COPY workers ./workers
 COPY schedules ./schedules
@@ -14,10 +14,16 @@ COPY storage ./storage
 COPY seeds ./seeds
 COPY web ./web
 COPY bench ./bench
+# gcc builds the extractor's word split (workers/extract/_wordsplit.c) and leaves with its
+# package lists in the same layer.
 # The alert rules start as the bundled defaults, copied into the data folder: a new named
 # volume mounted there is filled from the image, so the rules can be edited (PUT
 # /api/alert-rules) and survive restarts. With a bind mount, put an alert_rules.yaml there.
-RUN pip install . \
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && pip install . \
+    && apt-get purge -y --auto-remove gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 summitwatch \
     && mkdir -p /data \
     && cp schedules/alert_rules.yaml /data/alert_rules.yaml \

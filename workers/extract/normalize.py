@@ -217,8 +217,24 @@ class ByWord(dict):
 # the words of articles, folded without filling fold_key's own cache a second time
 _WORD_KEYS = ByWord(fold_key.__wrapped__, 200_000)
 
+try:
+    # One pass over the text in C that makes only the words, their offsets and their keys:
+    # the regex split also makes a string of every gap between words, and summing offsets
+    # in Python cost as much again (about 1 ms of a long article).
+    from workers.extract._wordsplit import split_words as _compiled_split
+except ImportError:  # a source tree that was not built
+    _compiled_split = None
+
 
 def words(text: str) -> Words:
+    if _compiled_split is not None:
+        return Words(*_compiled_split(text, UZBEK_APOSTROPHES, _WORD_KEYS))
+    return split_words(text)
+
+
+def split_words(text: str) -> Words:
+    """The words of ``text`` as ``WORD_RE`` finds them: the definition the compiled split of
+    ``words`` is tested against, and its stand-in where the package was not built."""
     # One split with the words captured gives words and the text between them alternately;
     # offsets follow from their lengths. Several times cheaper than a match object per word.
     parts = _word_split(text).split(text)
