@@ -72,7 +72,8 @@ class _Vocabulary:
     # people) holds it, and a money unit's currency code names the group of its currency
     unit_after: re.Pattern[str]
     currency_before: re.Pattern[str]
-    # the count nouns of every measure; the group named after a measure holds its noun
+    # the count nouns of every measure, after the character before them (the noun window
+    # opens with one); the group named after a measure holds its noun
     count_noun: re.Pattern[str]
     measures: tuple[_Measure, ...]
     launch: _Measure  # the cues that make projects projects_launched
@@ -187,7 +188,9 @@ def _vocabulary() -> _Vocabulary:
             "|".join(f"(?P<{kind}>{unit})" for kind, unit in units_after.items()), re.IGNORECASE
         ),
         currency_before=re.compile(rf"(?P<symbol>{symbols}){s}*$"),
-        count_noun=re.compile(rf"(?<![\w'])(?:{count_nouns})", re.IGNORECASE),
+        # opening with a character class, not a lookbehind, lets the engine skip from one
+        # word start to the next
+        count_noun=re.compile(rf"[^\w'](?:{count_nouns})", re.IGNORECASE),
         measures=tuple(_measure_of(m, forms) for m, forms in claim_words.MEASURE_CUES),
         launch=_measure_of("projects_launched", claim_words.LAUNCH_CUES),
         target=_measure_of("trade_target", claim_words.TARGET_CUES),
@@ -417,8 +420,9 @@ def _runs(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 # Scales that make a unit-less amount a sum of money in the currency just mentioned.
 _SCALED = ("mln", "bn", "trn")
-# The words after a figure where its counted noun may stand.
-_NOUN_WINDOW = re.compile(rf"\.?(?:{SPACE}+(?:[^\W\d_]|['’-])+){{1,{_NOUN_WORDS}}}")
+# The words after a figure where its counted noun may stand (letters taken a run at a
+# time: the engine loops once per run, not once per letter).
+_NOUN_WINDOW = re.compile(rf"\.?(?:{SPACE}+(?:[^\W\d_]+|['’-])+){{1,{_NOUN_WORDS}}}")
 
 
 def _is_year(amount: Amount) -> bool:
@@ -453,6 +457,7 @@ def _noun_after(text: str, offset: int) -> str | None:
     window = _NOUN_WINDOW.match(text, offset, offset + 120)
     if window is None:
         return None
+    # the window opens with a period or space, never with a noun
     noun = _vocabulary().count_noun.search(window.group())
     return noun.lastgroup if noun else None
 

@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, pairwise
 from typing import NamedTuple
 
 from workers.extract._grammar.numerals import (
@@ -493,20 +493,19 @@ def _adjacent(text: str, previous: _Token, token: _Token) -> bool:
 def _phrases(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     phrases: list[list[_Token]] = []
     current: list[_Token] = []
+    # whether each token is adjacent to the next one
+    adjacent = [_adjacent(text, a, b) for a, b in pairwise(tokens)]
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if following is not None and not _adjacent(text, token, following):
+        if following is not None and not adjacent[index]:
             following = None
         if token.kind is None:
             if current:
                 phrases.append(current)
             current = []
             continue
-        if (
-            current
-            and _adjacent(text, current[-1], token)
-            and _continues(current[-1], token, following)
-        ):
+        # the phrase so far ends with the token before this one
+        if current and adjacent[index - 1] and _continues(current[-1], token, following):
             current.append(token)
             continue
         if current:
@@ -581,6 +580,10 @@ def _amounts_of(text: str, folded: str, words: Words | None, text_start: int) ->
     return _amounts(text, "\n".join(folded[start:end] for start, end in pieces), pieces)
 
 
+# The kinds of token that make an amount written (partly) in words.
+_SPELLED = frozenset((UNIT, HALF, HUNDRED, _A))
+
+
 def _amounts(
     text: str, read: str, pieces: list[tuple[int, int]] | None = None
 ) -> list[Amount]:
@@ -600,7 +603,7 @@ def _amounts(
             piece = bisect_right(starts, start) - 1
             shift = pieces[piece][0] - starts[piece]
             start, end = start + shift, end + shift
-        spelled = any(t.kind in (UNIT, HALF, HUNDRED, _A) for t in phrase)
+        spelled = not _SPELLED.isdisjoint([token.kind for token in phrase])
         amounts.append(Amount(value, Span(start, end, text[start:end]), scale, spelled))
     return amounts
 
