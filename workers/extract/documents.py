@@ -330,21 +330,23 @@ def _read_sentences(article: _Article, lines: LineSentences) -> list[_Sentence]:
     sentence signs, heads a list, or leads into one that signs."""
     patterns = _patterns()
     text = article.text
-    if article.signing is None or article.generic is None:
+    signing, generic = article.signing, article.generic
+    if signing is None or generic is None:
         line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
     else:
         # A word that does not match with the rest of the text in view does not within its
-        # sentence either (a sentence ends before a space), and its line need not be split.
-        hits = [at for at in article.signing if patterns.signing.match(text, at)]
-        hits += [at for at in article.generic if patterns.generic.match(text, at)]
-        line_starts = sorted({text.rfind("\n", 0, at) + 1 for at in hits})
+        # sentence either (a sentence ends before a space): neither its line need be split
+        # nor its sentence tried.
+        signing = [at for at in signing if patterns.signing.match(text, at)]
+        generic = [at for at in generic if patterns.generic.match(text, at)]
+        line_starts = sorted({text.rfind("\n", 0, at) + 1 for at in signing + generic})
     sentences = []
     for line_start in line_starts:
         for a, b in lines.line(line_start)[0]:
-            signs = _found_in(patterns.signing, text, a, b, article.signing)
-            generic = _found_in(patterns.generic, text, a, b, article.generic)
-            if signs or generic:
-                sentences.append(_Sentence(a, b, signs, generic))
+            signs = _found_in(patterns.signing, text, a, b, signing)
+            generic_noun = _found_in(patterns.generic, text, a, b, generic)
+            if signs or generic_noun:
+                sentences.append(_Sentence(a, b, signs, generic_noun))
     return sentences
 
 
@@ -493,10 +495,13 @@ def _nominative(title: str, noun_start: int, noun_end: int) -> str:
 
 
 def _nominative_word(word: str) -> str:
-    if _OBLIQUE.match(word):
-        for pattern, replacement in _NOMINATIVE:
-            word = pattern.sub(replacement, word)
-    return word
+    oblique = _OBLIQUE.match(word)
+    if oblique is None:
+        return word
+    # each form has one group: the group that took part tells the form (no other form
+    # matches a word one of them has put back in the nominative)
+    pattern, replacement = _NOMINATIVE[oblique.lastindex - 1]
+    return pattern.sub(replacement, word)
 
 
 def _leading(text: str, sentence_start: int, noun_start: int) -> int:
@@ -540,23 +545,25 @@ def _complement_end(
     either = patterns.title_end_gate
     end = noun_end
     # A title runs over at most _MAX_TITLE_ATOMS atoms, read as far as the title goes. The
-    # atoms are matches here, not _Atom: a title reads dozens of them.
-    for atom in islice(_ATOM.finditer(text, noun_end, sentence_end), _MAX_TITLE_ATOMS):
+    # atoms are matches here, not _Atom: a title reads dozens of them. Lower case has the
+    # same atoms, read in lower case for the gates.
+    source = text if lower is None else lower
+    for atom in islice(_ATOM.finditer(source, noun_end, sentence_end), _MAX_TITLE_ATOMS):
         word = atom.group()
         if word in _BOUNDARY_MARKS:
             break
-        word_start, word_end = atom.span()
-        word_lower = None if lower is None else lower[word_start:word_end]
-        if either.admits(word_lower):
+        if lower is None or either.admits(word):
+            word_start, word_end = atom.span()
+            word_lower = None if lower is None else word
             if stops.admits(word_lower) and patterns.head_first_stop.match(text, word_start):
                 return end, patterns.relative.match(text, word_start) is not None
             if (
                 coordinators.admits(word_lower)
-                and patterns.coordinator.match(word)
+                and patterns.coordinator.match(text[word_start:word_end])
                 and _document_follows(text, word_end, sentence_end)
             ):
                 break
-        end = word_end
+        end = atom.end()
     return end, False
 
 
@@ -673,26 +680,32 @@ def _is_list_heading(text: str, noun_end: int, sentence_end: int) -> bool:
     if colon < 0:
         return False
     between = text[noun_end:colon]
-    return not re.search(r"[.;!?]", between) and len(between.split()) <= 8
+    return not _LIST_HEADING_STOP.search(between) and len(between.split()) <= 8
+
+
+_LIST_HEADING_STOP = re.compile(r"[.;!?]")
+_SINGULAR = {
+    "agreement": "Соглашение",
+    "memorandum": "Меморандум",
+    "decision": "Решение",
+    "programme": "Программа",
+    "roadmap": "Дорожная карта",
+    "concept": "Концепция",
+    "declaration": "Декларация",
+    "plan": "План",
+    "protocol": "Протокол",
+    "treaty": "Договор",
+    "contract": "Контракт",
+}
+_RUSSIAN_START = re.compile(r"[а-яё]", re.IGNORECASE)
+# An item of an inline list: a complement ("о создании ...", "on ...").
+_LIST_ITEM = re.compile(r"(?:о|об|обо|по|on|of)\s", re.IGNORECASE)
 
 
 def _singular_head(kind: str, noun: str) -> str:
-    singular = {
-        "agreement": "Соглашение",
-        "memorandum": "Меморандум",
-        "decision": "Решение",
-        "programme": "Программа",
-        "roadmap": "Дорожная карта",
-        "concept": "Концепция",
-        "declaration": "Декларация",
-        "plan": "План",
-        "protocol": "Протокол",
-        "treaty": "Договор",
-        "contract": "Контракт",
-    }
     return (
-        singular[kind]
-        if re.match(r"[а-яё]", noun, re.IGNORECASE)
+        _SINGULAR[kind]
+        if _RUSSIAN_START.match(noun)
         else noun[:1].upper() + noun[1:].rstrip("s")
     )
 
@@ -709,11 +722,11 @@ def _inline_list(
         modifiers = " ".join(text[match.end() : colon].split())
         head = _singular_head(kind, match.group())
         offset = colon + 1
-        for piece in re.split(r";", text[colon + 1 : end]):
+        for piece in text[colon + 1 : end].split(";"):
             item_start = offset + len(piece) - len(piece.lstrip())
             item = piece.strip().rstrip(".")
             offset += len(piece) + 1
-            if not re.match(r"(?:о|об|обо|по|on|of)\s", item, re.IGNORECASE):
+            if not _LIST_ITEM.match(item):
                 continue
             title = " ".join(p for p in (head, modifiers, item) if p)
             items.append((kind, title, item_start, item_start + len(item)))
