@@ -14,7 +14,7 @@ COPY storage ./storage
 COPY seeds ./seeds
 COPY web ./web
 COPY bench ./bench
-# gcc builds the extractor's word split (workers/extract/_wordsplit.c) and leaves with its
+# gcc builds the extractor's word split (workers/extract/_speedups.c) and leaves with its
 # package lists in the same layer.
 # The alert rules start as the bundled defaults, copied into the data folder: a new named
 # volume mounted there is filled from the image, so the rules can be edited (PUT

@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: demo test run bench bench-scale web migrate up browser clean
 
 # setup.py and the C source: the word split is compiled at install time.
-$(STAMP): pyproject.toml setup.py workers/extract/_wordsplit.c
+$(STAMP): pyproject.toml setup.py workers/extract/_speedups.c
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
-from workers.extract import normalize
 from workers.extract.normalize import (
     fold_apostrophes,
     fold_key,
     fold_with_offsets,
     nfc,
-    split_words,
     uz_cyrl_to_latn,
     uz_latn_to_cyrl,
     words,
@@ -105,29 +101,6 @@ def test_words_keep_offsets_into_the_original_text() -> None:
     tokens = [text[s:e] for s, e in zip(found.starts, found.ends, strict=True)]
     assert tokens == ["Қасым", "Жомарт", "Тоқаев", "O‘zbekistonga", "6", "шы", "саммитке", "барды"]
     assert found.keys[3] == fold_key("Ўзбекистонга")
-
-
-# Every kind of character the word rule treats apart: letters of each script, digits and
-# other numerals, "_", combining marks, every Uzbek apostrophe, spaces and punctuation, and
-# characters beyond the Basic Multilingual Plane (a letter, an emoji).
-_PIECES = list("aZ9_ёқўҳӘіÉıİſ²½٣\u0301\u0308\u036f\u0483 \n\t.,-–«»\"") + [
-    *normalize.UZBEK_APOSTROPHES,
-    "\U0001d400",
-    "\U0001f600",
-    "\ud800",
-    "Тоқаев",
-    "O‘zbekiston",
-    "g'",
-]
-
-
-def test_the_compiled_word_split_finds_what_the_word_pattern_finds() -> None:
-    assert normalize._compiled_split is not None, "install the package: the split is compiled"
-    rng = random.Random(7)
-    texts = ["", " ", "'", "a'", "'a", "a''b", "a'\u0301b", "\u0301a", "ab\u0301'c\u0301"]
-    texts += ["".join(rng.choices(_PIECES, k=rng.randint(1, 60))) for _ in range(5_000)]
-    for text in texts:
-        assert words(text) == split_words(text), repr(text)
 
 
 def test_whole_text_key_maps_back_to_original_offsets() -> None:

@@ -140,9 +140,26 @@ _FOLLOWING = ByWord(_following, _MAX_CACHED_KEYS)
 # Builds a Hit without the Python-level __new__ of a NamedTuple (hundreds per article).
 _new_hit = tuple.__new__
 
+try:
+    # The same loop compiled (workers/extract/_speedups.c): the interpreter's overhead per
+    # word was most of its cost, about 0.6 ms of a long article.
+    from workers.extract._speedups import scan_phrases as _compiled_scan
+except ImportError:  # a source tree that was not built
+    _compiled_scan = None
+
 
 def find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
     """All phrase occurrences, ordered by start word; overlapping hits are all kept."""
+    if _compiled_scan is None:
+        return scan_phrases(words, sentence_of, text)
+    return _compiled_scan(
+        words.keys, words.starts, words.ends, tuple(sentence_of), text, _STARTING, _FOLLOWING, Hit
+    )
+
+
+def scan_phrases(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
+    """``find_hits`` written out: the definition its compiled twin is tested against, and its
+    stand-in where the package was not built."""
     hits: list[Hit] = []
     keys, starts = words.keys, words.starts
     starting = list(map(_STARTING.__getitem__, keys))

@@ -221,7 +221,7 @@ try:
     # One pass over the text in C that makes only the words, their offsets and their keys:
     # the regex split also makes a string of every gap between words, and summing offsets
     # in Python cost as much again (about 1 ms of a long article).
-    from workers.extract._wordsplit import split_words as _compiled_split
+    from workers.extract._speedups import split_words as _compiled_split
 except ImportError:  # a source tree that was not built
     _compiled_split = None
 

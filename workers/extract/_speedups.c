@@ -1,0 +1,420 @@
+/* The two loops every extraction runs over all of an article's words, compiled: the word
+ * split of normalize.words and the phrase scan of matcher.find_hits. Each does what its
+ * Python twin (normalize.split_words, matcher.scan_phrases) does, on the same Python data,
+ * and the tests hold them to it; in Python they were a fifth of the extractor's time on a
+ * long article, spent mostly on interpreter overhead per word.
+ *
+ * Words: a word is what normalize.WORD_RE matches: a word character (str.isalnum() or "_",
+ * the regex engine's \w), then word characters and combining marks (U+0300-U+036F), and an
+ * apostrophe from the given set joins it to a following word character ("o'zbek"). The
+ * regex split makes a string for every piece between words as well and leaves the offsets
+ * to be summed in Python; this loop makes only the words, their offsets and their keys.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* Word characters of the Basic Multilingual Plane, one bit each: asking the Unicode
+ * database costs four look-ups for every space and punctuation mark. */
+static unsigned char basic_plane_words[0x10000 / 8];
+
+static void
+fill_basic_plane_words(void)
+{
+    for (Py_UCS4 ch = 0; ch < 0x10000; ch++) {
+        if (ch == '_' || Py_UNICODE_ISALNUM(ch))
+            basic_plane_words[ch >> 3] |= (unsigned char)(1u << (ch & 7));
+    }
+}
+
+static inline int
+is_word_char(Py_UCS4 ch)
+{
+    if (ch < 0x10000)
+        return (basic_plane_words[ch >> 3] >> (ch & 7)) & 1;
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+static int
+is_mark(Py_UCS4 ch)
+{
+    return ch >= 0x0300 && ch <= 0x036F;
+}
+
+static int
+is_apostrophe(Py_UCS4 ch, int kind, const void *marks, Py_ssize_t count)
+{
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (PyUnicode_READ(kind, marks, i) == ch)
+            return 1;
+    }
+    return 0;
+}
+
+/* End of the word that starts at ``at``. */
+static Py_ssize_t
+word_end(int kind, const void *data, Py_ssize_t length, Py_ssize_t at,
+         int apostrophe_kind, const void *apostrophes, Py_ssize_t apostrophe_count)
+{
+    Py_ssize_t i = at + 1;
+    for (;;) {
+        while (i < length) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (!is_word_char(ch) && !is_mark(ch))
+                break;
+            i++;
+        }
+        if (i + 1 < length
+            && is_apostrophe(PyUnicode_READ(kind, data, i), apostrophe_kind, apostrophes,
+                             apostrophe_count)
+            && is_word_char(PyUnicode_READ(kind, data, i + 1))) {
+            i += 2;
+            continue;
+        }
+        return i;
+    }
+}
+
+static int
+append_offset(PyObject *list, Py_ssize_t offset)
+{
+    PyObject *number = PyLong_FromSsize_t(offset);
+    if (number == NULL)
+        return -1;
+    int failed = PyList_Append(list, number);
+    Py_DECREF(number);
+    return failed;
+}
+
+/* The key of one word from ``keys`` (a dict, or a dict subclass whose __missing__ works the
+ * key out): the plain look-up first, the subscript (which calls __missing__) for a new word. */
+static int
+append_key(PyObject *list, PyObject *keys, PyObject *word)
+{
+    PyObject *key = PyDict_GetItemWithError(keys, word);
+    if (key != NULL)
+        return PyList_Append(list, key);
+    if (PyErr_Occurred())
+        return -1;
+    key = PyObject_GetItem(keys, word);
+    if (key == NULL)
+        return -1;
+    int failed = PyList_Append(list, key);
+    Py_DECREF(key);
+    return failed;
+}
+
+static PyObject *
+split_words(PyObject *module, PyObject *args)
+{
+    PyObject *text, *apostrophes, *keys;
+    if (!PyArg_ParseTuple(args, "UUO!:split_words", &text, &apostrophes, &PyDict_Type, &keys))
+        return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) == -1 || PyUnicode_READY(apostrophes) == -1)
+        return NULL;
+#endif
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int apostrophe_kind = PyUnicode_KIND(apostrophes);
+    const void *apostrophe_data = PyUnicode_DATA(apostrophes);
+    Py_ssize_t apostrophe_count = PyUnicode_GET_LENGTH(apostrophes);
+
+    PyObject *starts = PyList_New(0), *ends = PyList_New(0), *found = PyList_New(0);
+    if (starts == NULL || ends == NULL || found == NULL)
+        goto fail;
+    Py_ssize_t i = 0;
+    while (i < length) {
+        if (!is_word_char(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t end = word_end(kind, data, length, i, apostrophe_kind, apostrophe_data,
+                                  apostrophe_count);
+        PyObject *word = PyUnicode_Substring(text, i, end);
+        if (word == NULL)
+            goto fail;
+        int failed = append_key(found, keys, word);
+        Py_DECREF(word);
+        if (failed || append_offset(starts, i) || append_offset(ends, end))
+            goto fail;
+        i = end;
+    }
+    return Py_BuildValue("(NNN)", starts, ends, found);
+
+fail:
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
+    Py_XDECREF(found);
+    return NULL;
+}
+
+/* A new reference to what ``cache`` (a dict, or a dict subclass whose __missing__ works
+ * the value out) holds for ``key``. */
+static PyObject *
+cached(PyObject *cache, PyObject *key)
+{
+    PyObject *value = PyDict_GetItemWithError(cache, key);
+    if (value != NULL) {
+        Py_INCREF(value);
+        return value;
+    }
+    if (PyErr_Occurred())
+        return NULL;
+    return PyObject_GetItem(cache, key);
+}
+
+/* str.isupper() of text[start:end]. */
+static int
+is_upper(PyObject *text, Py_ssize_t start, Py_ssize_t end)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (end - start == 1)
+        return Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, start)) != 0;
+    int cased = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISLOWER(ch) || Py_UNICODE_ISTITLE(ch))
+            return 0;
+        if (!cased && Py_UNICODE_ISUPPER(ch))
+            cased = 1;
+    }
+    return cased;
+}
+
+/* What find_hits reads, gathered once. */
+typedef struct {
+    PyObject *keys;        /* list of str */
+    PyObject *starts;      /* list of int */
+    PyObject *ends;        /* list of int */
+    PyObject *sentence_of; /* tuple of int */
+    PyObject *text;
+    PyObject *following;   /* key -> frozenset of spec ids */
+    PyTypeObject *hit_type;
+    Py_ssize_t count;
+} Scan;
+
+static int
+truthy(PyObject *flag)
+{
+    return flag == Py_True || (flag != Py_False && PyObject_IsTrue(flag) > 0);
+}
+
+static Py_ssize_t
+item_value(PyObject *sequence_item)
+{
+    return PyLong_AsSsize_t(sequence_item);
+}
+
+static int
+same_sentence(Scan *scan, Py_ssize_t a, Py_ssize_t b)
+{
+    PyObject *x = PyTuple_GET_ITEM(scan->sentence_of, a);
+    PyObject *y = PyTuple_GET_ITEM(scan->sentence_of, b);
+    return x == y || item_value(x) == item_value(y);
+}
+
+static int
+word_is_upper(Scan *scan, Py_ssize_t index)
+{
+    return is_upper(scan->text, item_value(PyList_GET_ITEM(scan->starts, index)),
+                    item_value(PyList_GET_ITEM(scan->ends, index)));
+}
+
+/* The frozenset of following-word specs the key of word ``index`` matches (new reference). */
+static PyObject *
+following_specs(Scan *scan, Py_ssize_t index)
+{
+    return cached(scan->following, PyList_GET_ITEM(scan->keys, index));
+}
+
+/* matcher._end: the end word of a phrase whose first word is ``start``, 0 if it does not
+ * match there, -1 on error. */
+static Py_ssize_t
+phrase_end(Scan *scan, PyObject *rest, Py_ssize_t start)
+{
+    Py_ssize_t position = start + 1;
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(rest); r++, position++) {
+        PyObject *spec_upper = PyTuple_GET_ITEM(rest, r);
+        if (position >= scan->count || !same_sentence(scan, position, start))
+            return 0;
+        PyObject *specs = following_specs(scan, position);
+        if (specs == NULL)
+            return -1;
+        int fits = PySet_Contains(specs, PyTuple_GET_ITEM(spec_upper, 0));
+        Py_DECREF(specs);
+        if (fits < 0)
+            return -1;
+        if (!fits)
+            return 0;
+        if (truthy(PyTuple_GET_ITEM(spec_upper, 1)) && !word_is_upper(scan, position))
+            return 0;
+    }
+    return position;
+}
+
+/* Appends Hit(label, start, end, number, kind, value). */
+static int
+append_hit(Scan *scan, PyObject *hits, PyObject *label, Py_ssize_t start, Py_ssize_t end,
+           PyObject *number, PyObject *kind, PyObject *value)
+{
+    PyObject *hit = scan->hit_type->tp_alloc(scan->hit_type, 6);
+    if (hit == NULL)
+        return -1;
+    PyObject *first = PyLong_FromSsize_t(start), *last = PyLong_FromSsize_t(end);
+    if (first == NULL || last == NULL) {
+        Py_XDECREF(first);
+        Py_XDECREF(last);
+        Py_DECREF(hit);
+        return -1;
+    }
+    Py_INCREF(label);
+    Py_INCREF(number);
+    Py_INCREF(kind);
+    Py_INCREF(value);
+    PyTuple_SET_ITEM(hit, 0, label);
+    PyTuple_SET_ITEM(hit, 1, first);
+    PyTuple_SET_ITEM(hit, 2, last);
+    PyTuple_SET_ITEM(hit, 3, number);
+    PyTuple_SET_ITEM(hit, 4, kind);
+    PyTuple_SET_ITEM(hit, 5, value);
+    int failed = PyList_Append(hits, hit);
+    Py_DECREF(hit);
+    return failed;
+}
+
+/* Whether the phrases of several words starting at word ``i`` can go on: some second word
+ * of theirs fits word i + 1 of the same sentence. 1, 0, or -1 on error. */
+static int
+second_word_fits(Scan *scan, PyObject *second_words, Py_ssize_t i)
+{
+    if (PySet_GET_SIZE(second_words) == 0 || i + 1 >= scan->count
+        || !same_sentence(scan, i + 1, i))
+        return 0;
+    PyObject *specs = following_specs(scan, i + 1);
+    if (specs == NULL)
+        return -1;
+    PyObject *disjoint = PyObject_CallMethod(second_words, "isdisjoint", "O", specs);
+    Py_DECREF(specs);
+    if (disjoint == NULL)
+        return -1;
+    int fits = disjoint == Py_False;
+    Py_DECREF(disjoint);
+    return fits;
+}
+
+/* The hits of the phrases (_Start tuples) in ``candidates`` at word ``i``. */
+static int
+candidate_hits(Scan *scan, PyObject *hits, PyObject *candidates, Py_ssize_t i)
+{
+    for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(candidates); c++) {
+        /* (number, label, kind, value, needs_capital, upper, rest) */
+        PyObject *phrase = PyTuple_GET_ITEM(candidates, c);
+        if (truthy(PyTuple_GET_ITEM(phrase, 4))) {
+            Py_ssize_t at = item_value(PyList_GET_ITEM(scan->starts, i));
+            if (!is_upper(scan->text, at, at + 1))
+                continue;
+        }
+        if (truthy(PyTuple_GET_ITEM(phrase, 5)) && !word_is_upper(scan, i))
+            continue;
+        PyObject *rest = PyTuple_GET_ITEM(phrase, 6);
+        Py_ssize_t end = PyTuple_GET_SIZE(rest) ? phrase_end(scan, rest, i) : i + 1;
+        if (end < 0)
+            return -1;
+        if (end && append_hit(scan, hits, PyTuple_GET_ITEM(phrase, 1), i, end,
+                              PyTuple_GET_ITEM(phrase, 0), PyTuple_GET_ITEM(phrase, 2),
+                              PyTuple_GET_ITEM(phrase, 3)))
+            return -1;
+    }
+    return 0;
+}
+
+/* The hits at word ``i`` from what its key starts (a matcher._Starts tuple). */
+static int
+hits_at(Scan *scan, PyObject *hits, PyObject *starting, Py_ssize_t i)
+{
+    /* (phrases, one_word, second_words, one_word_hits) */
+    PyObject *one_word_hits = PyTuple_GET_ITEM(starting, 3);
+    int fits = second_word_fits(scan, PyTuple_GET_ITEM(starting, 2), i);
+    if (fits < 0)
+        return -1;
+    if (fits)
+        return candidate_hits(scan, hits, PyTuple_GET_ITEM(starting, 0), i);
+    if (one_word_hits == Py_None)
+        return candidate_hits(scan, hits, PyTuple_GET_ITEM(starting, 1), i);
+    for (Py_ssize_t h = 0; h < PyTuple_GET_SIZE(one_word_hits); h++) {
+        /* (label, number, kind, value) */
+        PyObject *known = PyTuple_GET_ITEM(one_word_hits, h);
+        if (append_hit(scan, hits, PyTuple_GET_ITEM(known, 0), i, i + 1,
+                       PyTuple_GET_ITEM(known, 1), PyTuple_GET_ITEM(known, 2),
+                       PyTuple_GET_ITEM(known, 3)))
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+scan_phrases(PyObject *module, PyObject *args)
+{
+    Scan scan;
+    PyObject *starting_of;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!UO!O!O!:scan_phrases", &PyList_Type, &scan.keys,
+                          &PyList_Type, &scan.starts, &PyList_Type, &scan.ends, &PyTuple_Type,
+                          &scan.sentence_of, &scan.text, &PyDict_Type, &starting_of,
+                          &PyDict_Type, &scan.following, &PyType_Type, &scan.hit_type))
+        return NULL;
+    scan.count = PyList_GET_SIZE(scan.keys);
+    if (PyList_GET_SIZE(scan.starts) != scan.count || PyList_GET_SIZE(scan.ends) != scan.count
+        || PyTuple_GET_SIZE(scan.sentence_of) != scan.count) {
+        PyErr_SetString(PyExc_ValueError, "words and their sentences differ in number");
+        return NULL;
+    }
+    if (!PyType_IsSubtype(scan.hit_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "a hit must be a tuple type");
+        return NULL;
+    }
+    PyObject *hits = PyList_New(0);
+    if (hits == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < scan.count; i++) {
+        PyObject *starting = cached(starting_of, PyList_GET_ITEM(scan.keys, i));
+        if (starting == NULL)
+            goto fail;
+        if (!PyTuple_Check(starting)) {
+            PyErr_SetString(PyExc_TypeError, "what a key starts must be a tuple");
+            Py_DECREF(starting);
+            goto fail;
+        }
+        int failed = PyTuple_GET_SIZE(starting) ? hits_at(&scan, hits, starting, i) : 0;
+        Py_DECREF(starting);
+        if (failed)
+            goto fail;
+    }
+    return hits;
+
+fail:
+    Py_DECREF(hits);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"split_words", split_words, METH_VARARGS,
+     "split_words(text, apostrophes, keys) -> (starts, ends, keys of the words)"},
+    {"scan_phrases", scan_phrases, METH_VARARGS,
+     "scan_phrases(keys, starts, ends, sentence_of, text, starting, following, hit_type)"
+     " -> hits"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_speedups", "The word split and the phrase scan, compiled.", -1,
+    methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    fill_basic_plane_words();
+    return PyModule_Create(&module);
+}
