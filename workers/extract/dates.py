@@ -175,10 +175,18 @@ def _build_patterns(
     range_sep = rf"(?:{s}*{DASH}{s}*|{s}+(?:по|до|to|till|until|through|and|и|ва|va|және|мен){s}+)"
     # "15 ноября и 16 ноября" are two dates; only a dash or "по/to" spans months
     cross_sep = rf"(?:{s}*{DASH}{s}*|{s}+(?:по|до|to|till|until|through){s}+)"
-    range_prefix = rf"(?:(?<![\w])(?:с|со|from|between){s}+)?"
+    range_openers = ("с", "со", "from", "between")
+    range_prefix = rf"(?:(?<![\w])(?:{'|'.join(range_openers)}){s}+)?"
     day_tail = rf"(?:{s}+(?:{day_words})(?![\w']))?"
     en_month = _month_group
     flags = re.IGNORECASE
+    month_forms = [
+        form
+        for table in languages.values()
+        for forms in (*table["months"].values(), *(table.get("abbreviations") or {}).values())
+        for form in forms
+    ]
+    opening = _word_opening([*month_forms, *relative_years, *range_openers])
 
     sources = (
         (
@@ -223,7 +231,22 @@ def _build_patterns(
         ),
         ("iso", r"(?<![\d.])(?P<y2>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)(?![\d])"),
     )
-    return tuple((name, re.compile(src, flags)) for name, src in sources)
+    return tuple(
+        (name, re.compile(src if name in _NUMERIC_PATTERNS else opening + src, flags))
+        for name, src in sources
+    )
+
+
+def _word_opening(words: list[str]) -> str:
+    """What the month patterns open with: the start of a word, on a digit (a day or a year)
+    or on the first letter of one of ``words`` (month names, relative years, range openers).
+
+    Every match of those patterns opens so; with this in front the engine leaves at once
+    inside a word or at any other letter, instead of trying the optional openings and every
+    month name there.
+    """
+    letters = "".join(sorted({re.escape(fold(word)[0]) for word in words}))
+    return rf"(?<!\w)(?=[\d{letters}])"
 
 
 def _anchor(words: list[str]) -> re.Pattern[str]:

@@ -78,8 +78,11 @@ class FormatMatch:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Frame:
+    """Not changed once built, yet not frozen: a frozen dataclass sets each of these fields
+    through ``object.__setattr__``, which made building a frame cost several microseconds."""
+
     sentence: int
     zone: str
     weight: float
@@ -207,8 +210,8 @@ def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame 
     if "term:event.visit" in labels:
         visit_type, visit_span = _visit_type(doc, hits, event_hits)
     ordinal, ordinal_span = (None, None)
-    ordinals = doc.ordinals_of(index)
-    if ordinals:
+    # An ordinal counts only before an event noun that takes one: read them only then.
+    if not labels.isdisjoint(_ORDINAL_NOUNS) and (ordinals := doc.ordinals_of(index)):
         ordinal, ordinal_span = _ordinal(doc, ordinals, hits)
     status, status_span = (None, None)
     if not labels.isdisjoint(STATUS_LABELS):
