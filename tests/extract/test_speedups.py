@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from workers.extract import layout, matcher, normalize
-from workers.extract.matcher import find_hits, scan_phrases
-from workers.extract.normalize import split_words, words
+from workers.extract.matcher import find_hits, reference_find_hits
+from workers.extract.normalize import reference_words, words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +31,7 @@ _PIECES = list("aZ9_ёқўҳӘіÉıİſ²½٣\u0301\u0308\u036f\u0483 \n\t.,-�
 def test_the_package_was_built_with_its_compiled_loops() -> None:
     assert normalize._compiled_split is not None, "install the package: the loops are compiled"
     assert matcher._compiled_scan is not None, "install the package: the loops are compiled"
+    assert layout._compiled is not None, "install the package: the loops are compiled"
 
 
 def test_the_compiled_word_split_finds_what_the_word_pattern_finds() -> None:
@@ -38,7 +39,35 @@ def test_the_compiled_word_split_finds_what_the_word_pattern_finds() -> None:
     texts = ["", " ", "'", "a'", "'a", "a''b", "a'\u0301b", "\u0301a", "ab\u0301'c\u0301"]
     texts += ["".join(rng.choices(_PIECES, k=rng.randint(1, 60))) for _ in range(5_000)]
     for text in texts:
-        assert words(text) == split_words(text), repr(text)
+        assert words(text) == reference_words(text), repr(text)
+
+
+# What sentence breaks turn on: marks, closing and opening quotes, dashes, spaces of every
+# kind, line breaks, abbreviations and initials, digits, letters of each case.
+_SENTENCE_PIECES = list(".!?…\"'»”)]«“„(-–— \t\xa0\u2003\n\naA1Жж") + [
+    "г.",
+    "млрд.",
+    "т.",
+    "К.-Ж. ",
+    "Ш. ",
+    "др. ",
+    "word",
+    "Сөз",
+    "\U0001f600",
+]
+
+
+def test_the_compiled_sentence_split_finds_what_the_break_pattern_finds() -> None:
+    rng = random.Random(5)
+    texts = ["", "\n", ".", ". A", "a. B", "\n\na", "a.\n", "г. Астана", "A. B"]
+    texts += ["".join(rng.choices(_SENTENCE_PIECES, k=rng.randint(1, 50))) for _ in range(5_000)]
+    texts += _articles()
+    for text in texts:
+        raw = layout.split_sentences(text)
+        assert raw == layout.reference_split_sentences(text), repr(text)
+        found = words(text)
+        expected = layout.reference_sentence_index_of_words(found, raw)
+        assert layout.sentence_index_of_words(found, raw) == expected, repr(text)
 
 
 def _articles() -> list[str]:
@@ -68,7 +97,7 @@ def test_the_compiled_phrase_scan_finds_what_the_python_scan_finds() -> None:
     for text in texts:
         found = words(text)
         sentence_of = layout.sentence_index_of_words(found, layout.split_sentences(text))
-        expected = scan_phrases(found, sentence_of, text)
+        expected = reference_find_hits(found, sentence_of, text)
         assert find_hits(found, sentence_of, text) == expected, repr(text[:80])
 
 

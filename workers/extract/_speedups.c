@@ -1,8 +1,11 @@
-/* The two loops every extraction runs over all of an article's words, compiled: the word
- * split of normalize.words and the phrase scan of matcher.find_hits. Each does what its
- * Python twin (normalize.split_words, matcher.scan_phrases) does, on the same Python data,
- * and the tests hold them to it; in Python they were a fifth of the extractor's time on a
- * long article, spent mostly on interpreter overhead per word.
+/* The loops every extraction runs over all of an article, compiled: the word split of
+ * normalize.words, the sentence split and the word-to-sentence map of layout, and the
+ * phrase scan of matcher.find_hits. Each does what its Python definition
+ * (normalize.reference_words, layout.reference_split_sentences,
+ * layout.reference_sentence_index_of_words, matcher.reference_find_hits) does, on the same
+ * Python data, and the tests hold them to it. In Python they were a fifth of the
+ * extractor's time on a long article, spent mostly on interpreter overhead per character
+ * and per word.
  *
  * Words: a word is what normalize.WORD_RE matches: a word character (str.isalnum() or "_",
  * the regex engine's \w), then word characters and combining marks (U+0300-U+036F), and an
@@ -398,9 +401,218 @@ fail:
     return NULL;
 }
 
+/* Sentences: layout._BREAK and layout.reference_split_sentences, read character by
+ * character. */
+
+static int
+ends_sentence(Py_UCS4 ch)
+{
+    return ch == '.' || ch == '!' || ch == '?' || ch == 0x2026;
+}
+
+static int
+closes_quote(Py_UCS4 ch)
+{
+    return ch == '"' || ch == '\'' || ch == 0xBB || ch == 0x201D || ch == ')' || ch == ']';
+}
+
+/* What may open the next sentence: an opening quote or bracket, a dash, a word character. */
+static int
+opens_sentence(Py_UCS4 ch)
+{
+    return ch == 0xAB || ch == '"' || ch == 0x201C || ch == 0x201E || ch == '\'' || ch == '('
+           || ch == '-' || ch == 0x2013 || ch == 0x2014 || is_word_char(ch);
+}
+
+/* The end of a break that opens at ``at`` (a sentence mark followed by closing quotes,
+ * spaces on the same line and the opening of a next sentence), or -1 where none does. */
+static Py_ssize_t
+mark_break_end(int kind, const void *data, Py_ssize_t length, Py_ssize_t at)
+{
+    Py_ssize_t i = at + 1;
+    while (i < length && ends_sentence(PyUnicode_READ(kind, data, i)))
+        i++;
+    while (i < length && closes_quote(PyUnicode_READ(kind, data, i)))
+        i++;
+    Py_ssize_t end = i;
+    while (i < length) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch == '\n' || !Py_UNICODE_ISSPACE(ch))
+            break;
+        i++;
+    }
+    if (i == end || i >= length || !opens_sentence(PyUnicode_READ(kind, data, i)))
+        return -1;
+    return end;
+}
+
+/* Whether the period at ``at`` closes an abbreviation: one letter, or a word of
+ * ``abbreviations`` (at most ``longest`` letters) just before it. 1, 0, -1 on error. */
+static int
+is_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at,
+                PyObject *abbreviations, Py_ssize_t longest)
+{
+    Py_ssize_t run = 0;
+    while (run <= longest && at - run > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, at - run - 1)))
+        run++;
+    if (run > longest)
+        return 0;
+    if (run == 1)
+        return 1;
+    if (run == 0)
+        return 0;
+    PyObject *word = PyUnicode_Substring(text, at - run, at);
+    if (word == NULL)
+        return -1;
+    int known = PySet_Contains(abbreviations, word);
+    Py_DECREF(word);
+    return known;
+}
+
+/* layout._append: the sentence [start, end) without its surrounding spaces, if any is left. */
+static int
+append_sentence(PyObject *out, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+                Py_ssize_t line)
+{
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    if (end <= start)
+        return 0;
+    PyObject *sentence = Py_BuildValue("(nnn)", start, end, line);
+    if (sentence == NULL)
+        return -1;
+    int failed = PyList_Append(out, sentence);
+    Py_DECREF(sentence);
+    return failed;
+}
+
+static PyObject *
+split_sentences(PyObject *module, PyObject *args)
+{
+    PyObject *text, *abbreviations;
+    Py_ssize_t longest;
+    if (!PyArg_ParseTuple(args, "UO!n:split_sentences", &text, &PyFrozenSet_Type,
+                          &abbreviations, &longest))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t start = 0, line = 0, at = 0;
+    while (at < length) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+        if (ch == '\n') {
+            Py_ssize_t end = at + 1;
+            while (end < length && PyUnicode_READ(kind, data, end) == '\n')
+                end++;
+            if (append_sentence(out, kind, data, start, at, line))
+                goto fail;
+            if (at)
+                line++; /* a break opening the text adds no line */
+            start = at = end;
+            continue;
+        }
+        if (!ends_sentence(ch)) {
+            at++;
+            continue;
+        }
+        Py_ssize_t end = mark_break_end(kind, data, length, at);
+        if (end < 0) {
+            at++;
+            continue;
+        }
+        int abbreviation = ch == '.' ? is_abbreviation(text, kind, data, at, abbreviations,
+                                                       longest)
+                                     : 0;
+        if (abbreviation < 0)
+            goto fail;
+        if (!abbreviation) {
+            if (append_sentence(out, kind, data, start, end, line))
+                goto fail;
+            start = end;
+        }
+        at = end;
+    }
+    if (append_sentence(out, kind, data, start, length, line))
+        goto fail;
+    return out;
+
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* The start of sentence ``index`` of a list of (start, end, line); -2 on error. */
+static Py_ssize_t
+sentence_start(PyObject *sentences, Py_ssize_t index)
+{
+    PyObject *sentence = PyList_GET_ITEM(sentences, index);
+    if (!PyTuple_Check(sentence) || PyTuple_GET_SIZE(sentence) < 1) {
+        PyErr_SetString(PyExc_TypeError, "a sentence must be a (start, end, line) tuple");
+        return -2;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(sentence, 0));
+    return start == -1 && PyErr_Occurred() ? -2 : start;
+}
+
+/* layout.reference_sentence_index_of_words: the sentence of every word, words between
+ * sentences going with the one before. */
+static PyObject *
+sentence_index_of_words(PyObject *module, PyObject *args)
+{
+    PyObject *starts, *sentences;
+    if (!PyArg_ParseTuple(args, "O!O!:sentence_index_of_words", &PyList_Type, &starts,
+                          &PyList_Type, &sentences))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(starts), sentence_count = PyList_GET_SIZE(sentences);
+    PyObject *out = PyTuple_New(count);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t sentence = 0, next_start = -1;
+    PyObject *index = PyLong_FromSsize_t(0);
+    if (index == NULL)
+        goto fail;
+    if (sentence_count > 1 && (next_start = sentence_start(sentences, 1)) == -2)
+        goto fail;
+    for (Py_ssize_t w = 0; w < count; w++) {
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, w));
+        if (start == -1 && PyErr_Occurred())
+            goto fail;
+        if (next_start >= 0 && start >= next_start) {
+            while (next_start >= 0 && start >= next_start) {
+                sentence++;
+                next_start = sentence + 1 < sentence_count ? sentence_start(sentences, sentence + 1)
+                                                           : -1;
+                if (next_start == -2)
+                    goto fail;
+            }
+            Py_DECREF(index);
+            if ((index = PyLong_FromSsize_t(sentence)) == NULL)
+                goto fail;
+        }
+        Py_INCREF(index);
+        PyTuple_SET_ITEM(out, w, index);
+    }
+    Py_DECREF(index);
+    return out;
+
+fail:
+    Py_XDECREF(index);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"split_words", split_words, METH_VARARGS,
      "split_words(text, apostrophes, keys) -> (starts, ends, keys of the words)"},
+    {"split_sentences", split_sentences, METH_VARARGS,
+     "split_sentences(text, abbreviations, longest) -> [(start, end, line)]"},
+    {"sentence_index_of_words", sentence_index_of_words, METH_VARARGS,
+     "sentence_index_of_words(word_starts, sentences) -> sentence of every word"},
     {"scan_phrases", scan_phrases, METH_VARARGS,
      "scan_phrases(keys, starts, ends, sentence_of, text, starting, following, hit_type)"
      " -> hits"},
@@ -408,7 +620,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_speedups", "The word split and the phrase scan, compiled.", -1,
+    PyModuleDef_HEAD_INIT, "_speedups", "The extractor's loops over a whole article, compiled.", -1,
     methods,
 };
 

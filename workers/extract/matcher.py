@@ -151,13 +151,13 @@ except ImportError:  # a source tree that was not built
 def find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
     """All phrase occurrences, ordered by start word; overlapping hits are all kept."""
     if _compiled_scan is None:
-        return scan_phrases(words, sentence_of, text)
+        return reference_find_hits(words, sentence_of, text)
     return _compiled_scan(
         words.keys, words.starts, words.ends, tuple(sentence_of), text, _STARTING, _FOLLOWING, Hit
     )
 
 
-def scan_phrases(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
+def reference_find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
     """``find_hits`` written out: the definition its compiled twin is tested against, and its
     stand-in where the package was not built."""
     hits: list[Hit] = []

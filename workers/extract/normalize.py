@@ -229,10 +229,10 @@ except ImportError:  # a source tree that was not built
 def words(text: str) -> Words:
     if _compiled_split is not None:
         return Words(*_compiled_split(text, UZBEK_APOSTROPHES, _WORD_KEYS))
-    return split_words(text)
+    return reference_words(text)
 
 
-def split_words(text: str) -> Words:
+def reference_words(text: str) -> Words:
     """The words of ``text`` as ``WORD_RE`` finds them: the definition the compiled split of
     ``words`` is tested against, and its stand-in where the package was not built."""
     # One split with the words captured gives words and the text between them alternately;
