@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from workers.extract import layout, matcher, normalize
+from workers.extract._grammar import text as grammar_text
 from workers.extract.matcher import find_hits, reference_find_hits
 from workers.extract.normalize import reference_words, words
 
@@ -32,6 +33,7 @@ def test_the_package_was_built_with_its_compiled_loops() -> None:
     assert normalize._compiled_split is not None, "install the package: the loops are compiled"
     assert matcher._compiled_scan is not None, "install the package: the loops are compiled"
     assert layout._compiled is not None, "install the package: the loops are compiled"
+    assert grammar_text._compiled is not None, "install the package: the loops are compiled"
 
 
 def test_the_compiled_word_split_finds_what_the_word_pattern_finds() -> None:
@@ -46,7 +48,10 @@ def test_the_compiled_word_split_finds_what_the_word_pattern_finds() -> None:
 # kind, line breaks, abbreviations and initials, digits, letters of each case.
 _SENTENCE_PIECES = list(".!?…\"'»”)]«“„(-–— \t\xa0\u2003\n\naA1Жж") + [
     "г.",
+    "Г.",
+    "Млрд.",
     "млрд.",
+    "jan.",
     "т.",
     "К.-Ж. ",
     "Ш. ",
@@ -57,7 +62,7 @@ _SENTENCE_PIECES = list(".!?…\"'»”)]«“„(-–— \t\xa0\u2003\n\naA1Ж�
 ]
 
 
-def test_the_compiled_sentence_split_finds_what_the_break_pattern_finds() -> None:
+def test_the_compiled_sentence_splits_find_what_the_break_patterns_find() -> None:
     rng = random.Random(5)
     texts = ["", "\n", ".", ". A", "a. B", "\n\na", "a.\n", "г. Астана", "A. B"]
     texts += ["".join(rng.choices(_SENTENCE_PIECES, k=rng.randint(1, 50))) for _ in range(5_000)]
@@ -65,6 +70,8 @@ def test_the_compiled_sentence_split_finds_what_the_break_pattern_finds() -> Non
     for text in texts:
         raw = layout.split_sentences(text)
         assert raw == layout.reference_split_sentences(text), repr(text)
+        bounds = grammar_text._bounds(text)
+        assert bounds == grammar_text.reference_sentence_bounds(text), repr(text)
         found = words(text)
         expected = layout.reference_sentence_index_of_words(found, raw)
         assert layout.sentence_index_of_words(found, raw) == expected, repr(text)

@@ -1,9 +1,9 @@
 /* The loops every extraction runs over all of an article, compiled: the word split of
- * normalize.words, the sentence split and the word-to-sentence map of layout, and the
- * phrase scan of matcher.find_hits. Each does what its Python definition
- * (normalize.reference_words, layout.reference_split_sentences,
- * layout.reference_sentence_index_of_words, matcher.reference_find_hits) does, on the same
- * Python data, and the tests hold them to it. In Python they were a fifth of the
+ * normalize.words, the sentence splits of layout and _grammar.text, the word-to-sentence
+ * map of layout, and the phrase scan of matcher.find_hits. Each does what its Python
+ * definition (normalize.reference_words, layout.reference_split_sentences,
+ * _grammar.text.reference_sentence_bounds, layout.reference_sentence_index_of_words,
+ * matcher.reference_find_hits) does, on the same Python data, and the tests hold them to it. In Python they were a fifth of the
  * extractor's time on a long article, spent mostly on interpreter overhead per character
  * and per word.
  *
@@ -606,6 +606,119 @@ fail:
     return NULL;
 }
 
+/* _grammar.text.reference_sentence_bounds: the sentences of a text split by
+ * _grammar.text._SENTENCE_END, as (start, end) without the space around them. Wider than
+ * the layout's split: any space after the marks ends a sentence, an initial is a capital
+ * letter, and the abbreviations are compared in lower case. */
+
+/* The end of a sentence end that opens at ``at``, or -1 where none does. */
+static Py_ssize_t
+bound_end(int kind, const void *data, Py_ssize_t length, Py_ssize_t at)
+{
+    if (PyUnicode_READ(kind, data, at) == '\n')
+        return at + 1;
+    Py_ssize_t i = at + 1;
+    while (i < length && ends_sentence(PyUnicode_READ(kind, data, i)))
+        i++;
+    while (i < length && closes_quote(PyUnicode_READ(kind, data, i)))
+        i++;
+    if (i >= length || !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+        return -1;
+    return i;
+}
+
+/* _grammar.text._is_abbreviation for the period at ``at``: 1, 0, or -1 on error. */
+static int
+is_listed_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at,
+                       PyObject *abbreviations, Py_ssize_t longest)
+{
+    Py_ssize_t run = 0;
+    while (run <= longest && at - run > 0
+           && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, at - run - 1)))
+        run++;
+    if (run == 0 || run > longest)
+        return 0;
+    if (run == 1 && is_upper(text, at - 1, at))
+        return 1;
+    PyObject *word = PyUnicode_Substring(text, at - run, at);
+    if (word == NULL)
+        return -1;
+    PyObject *lower = PyObject_CallMethod(word, "lower", NULL);
+    Py_DECREF(word);
+    if (lower == NULL)
+        return -1;
+    int known = PySet_Contains(abbreviations, lower);
+    Py_DECREF(lower);
+    return known;
+}
+
+/* Appends (start, end) of text[start:end] without the space around it, if any is left. */
+static int
+append_bounds(PyObject *out, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    if (end <= start)
+        return 0;
+    PyObject *bounds = Py_BuildValue("(nn)", start, end);
+    if (bounds == NULL)
+        return -1;
+    int failed = PyList_Append(out, bounds);
+    Py_DECREF(bounds);
+    return failed;
+}
+
+static PyObject *
+sentence_bounds(PyObject *module, PyObject *args)
+{
+    PyObject *text, *abbreviations;
+    Py_ssize_t longest;
+    if (!PyArg_ParseTuple(args, "UO!n:sentence_bounds", &text, &PyFrozenSet_Type,
+                          &abbreviations, &longest))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t start = 0, at = 0;
+    while (at < length) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+        if (ch != '\n' && !ends_sentence(ch)) {
+            at++;
+            continue;
+        }
+        Py_ssize_t end = bound_end(kind, data, length, at);
+        if (end < 0) {
+            at++;
+            continue;
+        }
+        int abbreviation = ch == '.' ? is_listed_abbreviation(text, kind, data, at,
+                                                              abbreviations, longest)
+                                     : 0;
+        if (abbreviation < 0)
+            goto fail;
+        if (!abbreviation) {
+            if (append_bounds(out, kind, data, start, end))
+                goto fail;
+            start = end;
+        }
+        at = end;
+    }
+    if (append_bounds(out, kind, data, start, length))
+        goto fail;
+    PyObject *bounds = PyList_AsTuple(out);
+    Py_DECREF(out);
+    return bounds;
+
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"split_words", split_words, METH_VARARGS,
      "split_words(text, apostrophes, keys) -> (starts, ends, keys of the words)"},
@@ -613,6 +726,8 @@ static PyMethodDef methods[] = {
      "split_sentences(text, abbreviations, longest) -> [(start, end, line)]"},
     {"sentence_index_of_words", sentence_index_of_words, METH_VARARGS,
      "sentence_index_of_words(word_starts, sentences) -> sentence of every word"},
+    {"sentence_bounds", sentence_bounds, METH_VARARGS,
+     "sentence_bounds(text, abbreviations, longest) -> ((start, end), ...)"},
     {"scan_phrases", scan_phrases, METH_VARARGS,
      "scan_phrases(keys, starts, ends, sentence_of, text, starting, following, hit_type)"
      " -> hits"},

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
+try:
+    # the sentence split compiled (workers/extract/_speedups.c)
+    from workers.extract import _speedups as _compiled
+except ImportError:  # a source tree that was not built
+    _compiled = None
+
 # Horizontal space only: a date or a figure never continues across a line break.
 SPACE = r"[ \t\u00a0\u2009\u202f]"
 DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"
@@ -60,6 +66,18 @@ def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     own); a period ends one unless it follows a known abbreviation or a single capital (an
     initial) or sits between digits.
     """
+    return _bounds(text)
+
+
+def _bounds(text: str) -> tuple[tuple[int, int], ...]:
+    if _compiled is None:
+        return reference_sentence_bounds(text)
+    return _compiled.sentence_bounds(text, _ABBREVIATIONS, _LONGEST_ABBREVIATION)
+
+
+def reference_sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """``sentence_bounds`` written out: the definition its compiled twin is tested against,
+    and its stand-in where the package was not built."""
     # Where sentences end (not at the period of an abbreviation); a sentence is the text
     # between two ends, without the space around it.
     ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _is_abbreviation(text, m.start())]
@@ -116,7 +134,7 @@ class LineSentences:
         found = self._lines.get(line_start)
         if found is None:
             end = line_end(self.text, line_start)
-            bounds = sentence_bounds.__wrapped__(self.text[line_start:end])
+            bounds = _bounds(self.text[line_start:end])
             found = tuple((line_start + a, line_start + b) for a, b in bounds), end
             self._lines[line_start] = found
         return found
