@@ -446,15 +446,25 @@ mark_break_end(int kind, const void *data, Py_ssize_t length, Py_ssize_t at)
     return end;
 }
 
+/* How many letters stand just before ``at``, counted up to one more than ``longest``
+ * (_grammar.text.short_word_before: a longer word is not read back to its start). */
+static Py_ssize_t
+letters_before(int kind, const void *data, Py_ssize_t at, Py_ssize_t longest)
+{
+    Py_ssize_t run = 0;
+    while (run <= longest && at - run > 0
+           && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, at - run - 1)))
+        run++;
+    return run;
+}
+
 /* Whether the period at ``at`` closes an abbreviation: one letter, or a word of
  * ``abbreviations`` (at most ``longest`` letters) just before it. 1, 0, -1 on error. */
 static int
 is_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at,
                 PyObject *abbreviations, Py_ssize_t longest)
 {
-    Py_ssize_t run = 0;
-    while (run <= longest && at - run > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, at - run - 1)))
-        run++;
+    Py_ssize_t run = letters_before(kind, data, at, longest);
     if (run > longest)
         return 0;
     if (run == 1)
@@ -469,10 +479,12 @@ is_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at,
     return known;
 }
 
-/* layout._append: the sentence [start, end) without its surrounding spaces, if any is left. */
+/* Appends text[start:end] without the space around it, if any is left: as (start, end,
+ * line), or as (start, end) where ``line`` is -1 (layout._append, the pieces of
+ * _grammar.text.reference_sentence_bounds). */
 static int
-append_sentence(PyObject *out, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
-                Py_ssize_t line)
+append_trimmed(PyObject *out, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+               Py_ssize_t line)
 {
     while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
         start++;
@@ -480,7 +492,8 @@ append_sentence(PyObject *out, int kind, const void *data, Py_ssize_t start, Py_
         end--;
     if (end <= start)
         return 0;
-    PyObject *sentence = Py_BuildValue("(nnn)", start, end, line);
+    PyObject *sentence = line < 0 ? Py_BuildValue("(nn)", start, end)
+                                  : Py_BuildValue("(nnn)", start, end, line);
     if (sentence == NULL)
         return -1;
     int failed = PyList_Append(out, sentence);
@@ -509,7 +522,7 @@ split_sentences(PyObject *module, PyObject *args)
             Py_ssize_t end = at + 1;
             while (end < length && PyUnicode_READ(kind, data, end) == '\n')
                 end++;
-            if (append_sentence(out, kind, data, start, at, line))
+            if (append_trimmed(out, kind, data, start, at, line))
                 goto fail;
             if (at)
                 line++; /* a break opening the text adds no line */
@@ -531,13 +544,13 @@ split_sentences(PyObject *module, PyObject *args)
         if (abbreviation < 0)
             goto fail;
         if (!abbreviation) {
-            if (append_sentence(out, kind, data, start, end, line))
+            if (append_trimmed(out, kind, data, start, end, line))
                 goto fail;
             start = end;
         }
         at = end;
     }
-    if (append_sentence(out, kind, data, start, length, line))
+    if (append_trimmed(out, kind, data, start, length, line))
         goto fail;
     return out;
 
@@ -632,10 +645,7 @@ static int
 is_listed_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at,
                        PyObject *abbreviations, Py_ssize_t longest)
 {
-    Py_ssize_t run = 0;
-    while (run <= longest && at - run > 0
-           && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, at - run - 1)))
-        run++;
+    Py_ssize_t run = letters_before(kind, data, at, longest);
     if (run == 0 || run > longest)
         return 0;
     if (run == 1 && is_upper(text, at - 1, at))
@@ -650,24 +660,6 @@ is_listed_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at
     int known = PySet_Contains(abbreviations, lower);
     Py_DECREF(lower);
     return known;
-}
-
-/* Appends (start, end) of text[start:end] without the space around it, if any is left. */
-static int
-append_bounds(PyObject *out, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
-{
-    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
-        start++;
-    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
-        end--;
-    if (end <= start)
-        return 0;
-    PyObject *bounds = Py_BuildValue("(nn)", start, end);
-    if (bounds == NULL)
-        return -1;
-    int failed = PyList_Append(out, bounds);
-    Py_DECREF(bounds);
-    return failed;
 }
 
 static PyObject *
@@ -702,13 +694,13 @@ sentence_bounds(PyObject *module, PyObject *args)
         if (abbreviation < 0)
             goto fail;
         if (!abbreviation) {
-            if (append_bounds(out, kind, data, start, end))
+            if (append_trimmed(out, kind, data, start, end, -1))
                 goto fail;
             start = end;
         }
         at = end;
     }
-    if (append_bounds(out, kind, data, start, length))
+    if (append_trimmed(out, kind, data, start, length, -1))
         goto fail;
     PyObject *bounds = PyList_AsTuple(out);
     Py_DECREF(out);
