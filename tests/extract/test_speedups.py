@@ -112,3 +112,11 @@ def test_the_compiled_phrase_scan_refuses_words_and_sentences_that_differ_in_num
     found = words("Тоқаев пен Мирзиёев")
     with pytest.raises(ValueError, match="differ in number"):
         find_hits(found, (0,), "Тоқаев пен Мирзиёев")
+
+
+def test_the_compiled_phrase_scan_refuses_the_words_of_another_text() -> None:
+    text = "Қасым-Жомарт Тоқаев Мирзиёевпен ШЫҰ саммитінде"
+    found = words(text)
+    sentence_of = layout.sentence_index_of_words(found, layout.split_sentences(text))
+    with pytest.raises(IndexError):
+        find_hits(found, sentence_of, text[:10])

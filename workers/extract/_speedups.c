@@ -1,11 +1,11 @@
 /* The loops every extraction runs over all of an article, compiled: the word split of
  * normalize.words, the sentence splits of layout and _grammar.text, the word-to-sentence
  * map of layout, and the phrase scan of matcher.find_hits. Each does what its Python
- * definition (normalize.reference_words, layout.reference_split_sentences,
+ * definition does (normalize.reference_words, layout.reference_split_sentences,
  * _grammar.text.reference_sentence_bounds, layout.reference_sentence_index_of_words,
- * matcher.reference_find_hits) does, on the same Python data, and the tests hold them to it. In Python they were a fifth of the
- * extractor's time on a long article, spent mostly on interpreter overhead per character
- * and per word.
+ * matcher.reference_find_hits), on the same Python data, and the tests hold them to it.
+ * In Python they were a fifth of the extractor's time on a long article, spent mostly on
+ * interpreter overhead per character and per word.
  *
  * Words: a word is what normalize.WORD_RE matches: a word character (str.isalnum() or "_",
  * the regex engine's \w), then word characters and combining marks (U+0300-U+036F), and an
@@ -112,10 +112,6 @@ split_words(PyObject *module, PyObject *args)
     PyObject *text, *apostrophes, *keys;
     if (!PyArg_ParseTuple(args, "UUO!:split_words", &text, &apostrophes, &PyDict_Type, &keys))
         return NULL;
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) == -1 || PyUnicode_READY(apostrophes) == -1)
-        return NULL;
-#endif
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
@@ -218,11 +214,24 @@ same_sentence(Scan *scan, Py_ssize_t a, Py_ssize_t b)
     return x == y || item_value(x) == item_value(y);
 }
 
+/* Whether text[start:end] is in capitals: 1, 0, or -1 (IndexError) for offsets outside
+ * the text, which words of another text would give. */
+static int
+upper_within(Scan *scan, Py_ssize_t start, Py_ssize_t end)
+{
+    if (start < 0 || end <= start || end > PyUnicode_GET_LENGTH(scan->text)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_IndexError, "word offsets outside the text");
+        return -1;
+    }
+    return is_upper(scan->text, start, end);
+}
+
 static int
 word_is_upper(Scan *scan, Py_ssize_t index)
 {
-    return is_upper(scan->text, item_value(PyList_GET_ITEM(scan->starts, index)),
-                    item_value(PyList_GET_ITEM(scan->ends, index)));
+    return upper_within(scan, item_value(PyList_GET_ITEM(scan->starts, index)),
+                        item_value(PyList_GET_ITEM(scan->ends, index)));
 }
 
 /* The frozenset of following-word specs the key of word ``index`` matches (new reference). */
@@ -251,8 +260,11 @@ phrase_end(Scan *scan, PyObject *rest, Py_ssize_t start)
             return -1;
         if (!fits)
             return 0;
-        if (truthy(PyTuple_GET_ITEM(spec_upper, 1)) && !word_is_upper(scan, position))
-            return 0;
+        if (truthy(PyTuple_GET_ITEM(spec_upper, 1))) {
+            int upper = word_is_upper(scan, position);
+            if (upper <= 0)
+                return upper;
+        }
     }
     return position;
 }
@@ -292,6 +304,10 @@ append_hit(Scan *scan, PyObject *hits, PyObject *label, Py_ssize_t start, Py_ssi
 static int
 second_word_fits(Scan *scan, PyObject *second_words, Py_ssize_t i)
 {
+    if (!PyAnySet_Check(second_words)) {
+        PyErr_SetString(PyExc_TypeError, "second words must be a set");
+        return -1;
+    }
     if (PySet_GET_SIZE(second_words) == 0 || i + 1 >= scan->count
         || !same_sentence(scan, i + 1, i))
         return 0;
@@ -314,12 +330,16 @@ candidate_hits(Scan *scan, PyObject *hits, PyObject *candidates, Py_ssize_t i)
     for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(candidates); c++) {
         /* (number, label, kind, value, needs_capital, upper, rest) */
         PyObject *phrase = PyTuple_GET_ITEM(candidates, c);
+        int upper = 1;
         if (truthy(PyTuple_GET_ITEM(phrase, 4))) {
             Py_ssize_t at = item_value(PyList_GET_ITEM(scan->starts, i));
-            if (!is_upper(scan->text, at, at + 1))
-                continue;
+            upper = upper_within(scan, at, at + 1);
         }
-        if (truthy(PyTuple_GET_ITEM(phrase, 5)) && !word_is_upper(scan, i))
+        if (upper > 0 && truthy(PyTuple_GET_ITEM(phrase, 5)))
+            upper = word_is_upper(scan, i);
+        if (upper < 0)
+            return -1;
+        if (!upper)
             continue;
         PyObject *rest = PyTuple_GET_ITEM(phrase, 6);
         Py_ssize_t end = PyTuple_GET_SIZE(rest) ? phrase_end(scan, rest, i) : i + 1;
