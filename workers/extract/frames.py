@@ -10,14 +10,16 @@ joined into the article's own event or kept apart as other events (mentions.py).
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from operator import attrgetter
+from typing import TypeVar
 
-from workers.extract.layout import SIDEBAR, Layout
+from workers.extract.layout import SIDEBAR, Layout, Sentence
 from workers.extract.lexicon import Format, Lexicon, Pattern, per_lexicon
 from workers.extract.matcher import Hit, ending_of, label_parts
 from workers.extract.normalize import Words
@@ -130,8 +132,8 @@ class Sentences:
     text: str
     words: Words
     layout: Layout
-    hits_by_sentence: dict[int, list[Hit]]
-    people_by_sentence: dict[int, list[PersonMention]]
+    hits: list[Hit]  # in text order, as are the people
+    people: list[PersonMention]
     # the dates and the ordinals of a sentence, by its index (read when asked for)
     dates_of: Callable[[int], list[DateMention]]
     ordinals_of: Callable[[int], list[tuple[int, Span]]]
@@ -143,21 +145,36 @@ class Sentences:
 def build_frames(doc: Sentences) -> list[Frame]:
     frames = []
     known_leaders: dict[str, bool] = {}  # person -> a leader on the day of publication
-    for sentence in doc.layout.sentences:
+    # A sentence's hits and people are cut out of the article's lists only where a frame can
+    # form: a long article has hundreds of hits and a few dozen such sentences.
+    hit_starts = list(map(_start, doc.hits))
+    people_starts = list(map(_start, doc.people))
+    for index in _framing_sentences(doc):
+        sentence = doc.layout.sentences[index]
         if sentence.zone == "header":
             continue
-        # Most sentences name no event and no format: they cannot hold a frame.
-        if not can_frame(doc.hits_by_sentence.get(sentence.index, ())):
-            continue
-        frame = _frame(doc, sentence.index, known_leaders)
+        hits = _within(sentence, doc.hits, hit_starts)
+        people = _within(sentence, doc.people, people_starts)
+        frame = _frame(doc, index, hits, people, known_leaders)
         if frame is not None:
             frames.append(frame)
     return frames
 
 
-def can_frame(hits: Iterable[Hit]) -> bool:
-    """Whether a sentence with these hits can hold a frame: it names an event or a format."""
-    return any(map(_frame_word, map(_label, hits)))
+def _framing_sentences(doc: Sentences) -> Iterable[int]:
+    """The sentences that can hold a frame, in order: those that name an event or a format
+    (most sentences name neither)."""
+    framing = _frame_labels(doc.lexicon)
+    sentence_of = doc.layout.sentence_of
+    return dict.fromkeys([sentence_of[h.start] for h in doc.hits if h.label in framing])
+
+
+T = TypeVar("T")
+
+
+def _within(sentence: Sentence, items: list[T], starts: list[int]) -> list[T]:
+    """The items (in text order, ``starts`` their first words) that start in the sentence."""
+    return items[bisect_left(starts, sentence.first_word) : bisect_left(starts, sentence.end_word)]
 
 
 def _names_format(labels: set[str]) -> bool:
@@ -165,7 +182,6 @@ def _names_format(labels: set[str]) -> bool:
     return any(map(_format_word, labels))
 
 
-_label = attrgetter("label")
 _person = attrgetter("person")
 
 
@@ -175,10 +191,11 @@ def _format_word(label: str) -> bool:
     return label.startswith("term:format.")
 
 
-@cache  # keyed by a lexicon label: a few hundred at most
-def _frame_word(label: str) -> bool:
-    """Whether a frame can form around the word: an event word or a format word."""
-    return label in EVENT_KINDS or _format_word(label)
+@per_lexicon
+def _frame_labels(lexicon: Lexicon) -> frozenset[str]:
+    """The labels of the words a frame can form around: event words and format words."""
+    labels = {phrase.label for phrase in lexicon.phrases}
+    return frozenset(label for label in labels if label in EVENT_KINDS or _format_word(label))
 
 
 def _span(doc: Sentences, start: int, end: int) -> Span:
@@ -186,8 +203,13 @@ def _span(doc: Sentences, start: int, end: int) -> Span:
     return Span(a, b, doc.text[a:b])
 
 
-def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame | None:
-    hits = doc.hits_by_sentence.get(index, [])
+def _frame(
+    doc: Sentences,
+    index: int,
+    hits: list[Hit],
+    people: list[PersonMention],
+    known_leaders: dict[str, bool],
+) -> Frame | None:
     # What the sentence names at all: the steps below skip what it does not name.
     labels = {h.label for h in hits}
     event_hits = [h for h in hits if h.label in EVENT_KINDS]
@@ -201,7 +223,6 @@ def _frame(doc: Sentences, index: int, known_leaders: dict[str, bool]) -> Frame 
     if not event_hits and not formats:
         return None
     hit_kinds = {h.kind for h in hits}
-    people = doc.people_by_sentence.get(index, ())
     leaders = _leaders(doc, people, known_leaders)
     if "term:cue.absent" in labels:
         leaders = _present(leaders, [h for h in hits if h.label == "term:cue.absent"])

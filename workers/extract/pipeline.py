@@ -90,15 +90,14 @@ def _analyse(
     hits = find_hits(words, sentence_of, text)
     layout = layout_module.build_layout(text, words, raw, hits, sentence_of)
     people = find_people(lexicon, words, text, hits, sentence_of, language, country, published)
-    hits_by_sentence = _group(hits, [sentence_of[h.start] for h in hits])
     reader = _SentenceReader(text, layout, doc.published_at, doc.timezone or "UTC", language)
     sentences = Sentences(
         lexicon=lexicon,
         text=text,
         words=words,
         layout=layout,
-        hits_by_sentence=hits_by_sentence,
-        people_by_sentence=_group(people, [m.sentence for m in people]),
+        hits=hits,
+        people=people,
         dates_of=reader.dates_of,
         ordinals_of=reader.ordinals_of,
         published=published,
@@ -144,18 +143,6 @@ def _moved_date(mention: DateMention, by: int) -> DateMention:
     return replace(mention, span=_moved(mention.span, by))
 
 
-def _group(items: list, keys: list[int]) -> dict[int, list]:
-    """Items by their key, in their order; ``keys[i]`` is the key of ``items[i]``."""
-    groups: dict[int, list] = {}
-    for key, item in zip(keys, items):
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [item]
-        else:
-            group.append(item)
-    return groups
-
-
 def _dateline(sentences: Sentences) -> DateMention | None:
     for sentence in sentences.layout.sentences:
         if sentence.line >= _DATELINE_LINES:
@@ -179,7 +166,7 @@ def _with_contents(mention: EventMention, analysis: Analysis, doc: CleanDoc) -> 
     )
     body = {s.index for s in layout.sentences if s.zone in (BODY, TITLE)}
     topics, first_words = topics_of(
-        _all_hits(analysis),
+        analysis.sentences.hits,
         layout.sentence_of,
         body,
         set(layout.lead),
@@ -201,10 +188,6 @@ def _with_contents(mention: EventMention, analysis: Analysis, doc: CleanDoc) -> 
         topics=topics,
         spans=spans,
     )
-
-
-def _all_hits(analysis: Analysis):
-    return [h for hits in analysis.sentences.hits_by_sentence.values() for h in hits]
 
 
 def _shift(span: Span, offset: int) -> Span:
