@@ -352,11 +352,13 @@ class _Masks:
         joined to the next one where the period between them may belong to a date, so no date
         expression runs across its ends and reading it alone finds the same expressions as
         reading the article."""
-        a, b = self.sentences.stretch(sentence)
-        spans = self._dates.get((a, b))
+        spans = self._dates.get((sentence.start, sentence.end))
         if spans is None:
+            # kept by sentence: its other figures need not trace the stretch again (a second
+            # sentence of the stretch scans the same text, which dates has cached)
+            a, b = self.sentences.stretch(sentence)
             spans = [(a + s, a + e) for s, e in date_spans(self.text[a:b], self.language)]
-            self._dates[(a, b)] = spans
+            self._dates[(sentence.start, sentence.end)] = spans
         return spans
 
 

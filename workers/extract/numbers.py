@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, pairwise
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 from workers.extract._grammar.numerals import (
@@ -724,10 +724,12 @@ def _pieces_to_read(folded: str, words: Words, text_start: int) -> list[tuple[in
         return joins == _ALWAYS or (joins == _IF_IT_MAY_JOIN and _MAY_JOIN[keys[neighbour]])
 
     ranges: list[list[int]] = []  # [first word, last word] of each piece
-    for index in compress(range(own, end), map(_MAY_COUNT.__getitem__, keys[own:end])):
-        if ranges and index <= ranges[-1][1]:
-            continue
-        first = last = index
+    # A flag per word, and a search in C for the next one set: few words may count, and an
+    # index object made for every word of a long article costs more than the look-ups.
+    may_count = bytearray(map(_MAY_COUNT.__getitem__, keys[own:end]))
+    found = may_count.find(1)
+    while found >= 0:
+        first = last = own + found
         while first > own and reaches(first, first - 1):
             first -= 1
         while last + 1 < end and reaches(last, last + 1):
@@ -736,6 +738,7 @@ def _pieces_to_read(folded: str, words: Words, text_start: int) -> list[tuple[in
             ranges[-1][1] = last
         else:
             ranges.append([first, last])
+        found = may_count.find(1, last + 1 - own)  # the words up to ``last`` are read
     return [
         (max(0, starts[first] - text_start - 1), ends[last] - text_start)
         for first, last in ranges
