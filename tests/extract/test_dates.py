@@ -392,6 +392,21 @@ def test_language_narrows_relative_words() -> None:
     assert len(find_dates(text, ANCHOR)) == 3
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Turkish keyboards: a dotless ı or a dotted İ where Uzbek Latin has i
+        ("bugungı kuni", D(2025, 11, 15)),
+        ("ertangı", D(2025, 11, 16)),
+        ("İndinga", D(2025, 11, 17)),
+        ("15 İyun", D(2025, 6, 15)),
+    ],
+)
+def test_dotless_and_dotted_i_read_as_i(text: str, expected: date) -> None:
+    found = find_dates(text, ANCHOR, language="uz")
+    assert [m.start for m in found] == [expected]
+
+
 def test_date_spans_include_unresolvable_dates() -> None:
     text = "Встреча 15 ноября, завтра."
     assert date_spans(text) == [(8, 17), (19, 25)]

@@ -395,9 +395,17 @@ def _calendar() -> _Calendar:
 # ------------------------------------------------------------------------------- scanning
 
 
+def _table_key(word: str) -> str:
+    """How a word the patterns matched is looked up in the calendar's tables (whose keys are
+    ``fold(form).casefold()``). The patterns ignore case as ``re`` does, which also equates
+    the dotless ı with i and reads İ as i; casefold keeps the ı, and makes İ an i with a
+    combining dot, so both are put back to the i the tables hold."""
+    return fold(word).casefold().replace("ı", "i").replace("i\u0307", "i")
+
+
 @lru_cache(maxsize=4096)  # keyed by a month word as written
 def _month_number(token: str) -> int | None:
-    key = fold(token).casefold().rstrip(".")
+    key = _table_key(token).rstrip(".")
     for form, month in _calendar().month_by_form:
         if key.startswith(form):
             return month
@@ -439,13 +447,13 @@ def _expressions_from(name: str, match: re.Match[str]) -> list[_Expression]:
         token = match.group("m1")
         year = year_head or _year(match, "y2")
         has_year = year is not None or offset is not None
-        if fold(token).casefold() in _calendar().ambiguous and not (has_year or match.group("mw")):
+        if _table_key(token) in _calendar().ambiguous and not (has_year or match.group("mw")):
             return []
         month = _month_number(token)
         if month is None:
             return []
         return [_Expression(start, end, _KIND_MONTH, (year, month), offset)]
-    if name == "genitive_first" and not fold(match.group("m1")).casefold().endswith(
+    if name == "genitive_first" and not _table_key(match.group("m1")).endswith(
         _GENITIVE_ENDINGS
     ):
         return []
@@ -478,7 +486,7 @@ def _year_offset(match: re.Match[str]) -> int | None:
     for name in ("yhr", "y1r", "y2r"):
         phrase = _group(match, name)
         if phrase:
-            return _calendar().year_offsets.get(fold(phrase).casefold())
+            return _calendar().year_offsets.get(_table_key(phrase))
     return None
 
 
@@ -521,7 +529,7 @@ def _relative_expressions(text: str, languages: tuple[str, ...], lower: str | No
     for match in matches:
         if any(a <= match.start() < b for a, b in idiom_spans):
             continue
-        days = offsets[match.group("w").casefold()]
+        days = offsets[_table_key(match.group("w"))]
         found.append(_Expression(match.start(), match.end(), _KIND_OFFSET, (days,)))
     return found
 
@@ -540,9 +548,9 @@ def _weekday_expressions(text: str, languages: tuple[str, ...], lower: str | Non
             continue
         pattern, days = cal.weekdays[lang]
         for match in (m for a, b in windows for m in pattern.finditer(text, a, b)):
-            weekday = days[fold(match.group("w")).casefold()]
+            weekday = days[_table_key(match.group("w"))]
             modifier = match.group("mod") or _group(match, "mod_alone")
-            direction = cal.modifiers.get(fold(modifier).casefold()) if modifier else None
+            direction = cal.modifiers.get(_table_key(modifier)) if modifier else None
             found.append(
                 _Expression(match.start(), match.end(), _KIND_WEEKDAY, (weekday, direction))
             )
