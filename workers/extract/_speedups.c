@@ -153,14 +153,16 @@ fail:
 static PyObject *
 cached(PyObject *cache, PyObject *key)
 {
+    /* ``key`` may be borrowed from a list that the look-up's Python code (an __eq__, a
+     * __missing__) empties: held here until the look-up is done. */
+    Py_INCREF(key);
     PyObject *value = PyDict_GetItemWithError(cache, key);
-    if (value != NULL) {
+    if (value != NULL)
         Py_INCREF(value);
-        return value;
-    }
-    if (PyErr_Occurred())
-        return NULL;
-    return PyObject_GetItem(cache, key);
+    else if (!PyErr_Occurred())
+        value = PyObject_GetItem(cache, key);
+    Py_DECREF(key);
+    return value;
 }
 
 /* str.isupper() of text[start:end]. */
@@ -194,24 +196,55 @@ typedef struct {
     Py_ssize_t count;
 } Scan;
 
+/* 1, 0, or -1 on error. */
 static int
 truthy(PyObject *flag)
 {
-    return flag == Py_True || (flag != Py_False && PyObject_IsTrue(flag) > 0);
+    if (flag == Py_True)
+        return 1;
+    if (flag == Py_False)
+        return 0;
+    return PyObject_IsTrue(flag);
 }
 
-static Py_ssize_t
-item_value(PyObject *sequence_item)
-{
-    return PyLong_AsSsize_t(sequence_item);
-}
-
+/* sentence_of[a] == sentence_of[b]: 1, 0, or -1 on error. */
 static int
 same_sentence(Scan *scan, Py_ssize_t a, Py_ssize_t b)
 {
-    PyObject *x = PyTuple_GET_ITEM(scan->sentence_of, a);
-    PyObject *y = PyTuple_GET_ITEM(scan->sentence_of, b);
-    return x == y || item_value(x) == item_value(y);
+    return PyObject_RichCompareBool(PyTuple_GET_ITEM(scan->sentence_of, a),
+                                    PyTuple_GET_ITEM(scan->sentence_of, b), Py_EQ);
+}
+
+/* Item ``index`` of one of the word lists (borrowed), or NULL with an error where the list
+ * is no longer that long: Python code the scan runs (__missing__ of the caches, a flag's
+ * __bool__, an __eq__) could have emptied it. */
+static PyObject *
+word_item(PyObject *list, Py_ssize_t index)
+{
+    if (index < PyList_GET_SIZE(list))
+        return PyList_GET_ITEM(list, index);
+    PyErr_SetString(PyExc_RuntimeError, "the words changed size during the scan");
+    return NULL;
+}
+
+/* word_item as an offset; -1 with an error set where there is none. */
+static Py_ssize_t
+word_offset(PyObject *list, Py_ssize_t index)
+{
+    PyObject *item = word_item(list, index);
+    return item == NULL ? -1 : PyLong_AsSsize_t(item);
+}
+
+/* ``object`` if it is a tuple of at least ``size`` items, else NULL with a TypeError: what
+ * the scan is given to read is checked before it is read. */
+static PyObject *
+tuple_of(PyObject *object, Py_ssize_t size, const char *what)
+{
+    if (!PyTuple_Check(object) || PyTuple_GET_SIZE(object) < size) {
+        PyErr_Format(PyExc_TypeError, "%s must be a tuple of at least %zd items", what, size);
+        return NULL;
+    }
+    return object;
 }
 
 /* Whether text[start:end] is in capitals: 1, 0, or -1 (IndexError) for offsets outside
@@ -230,15 +263,21 @@ upper_within(Scan *scan, Py_ssize_t start, Py_ssize_t end)
 static int
 word_is_upper(Scan *scan, Py_ssize_t index)
 {
-    return upper_within(scan, item_value(PyList_GET_ITEM(scan->starts, index)),
-                        item_value(PyList_GET_ITEM(scan->ends, index)));
+    Py_ssize_t start = word_offset(scan->starts, index);
+    if (start == -1 && PyErr_Occurred())
+        return -1;
+    Py_ssize_t end = word_offset(scan->ends, index);
+    if (end == -1 && PyErr_Occurred())
+        return -1;
+    return upper_within(scan, start, end);
 }
 
 /* The frozenset of following-word specs the key of word ``index`` matches (new reference). */
 static PyObject *
 following_specs(Scan *scan, Py_ssize_t index)
 {
-    return cached(scan->following, PyList_GET_ITEM(scan->keys, index));
+    PyObject *key = word_item(scan->keys, index);
+    return key == NULL ? NULL : cached(scan->following, key);
 }
 
 /* matcher._end: the end word of a phrase whose first word is ``start``, 0 if it does not
@@ -248,23 +287,30 @@ phrase_end(Scan *scan, PyObject *rest, Py_ssize_t start)
 {
     Py_ssize_t position = start + 1;
     for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(rest); r++, position++) {
-        PyObject *spec_upper = PyTuple_GET_ITEM(rest, r);
-        if (position >= scan->count || !same_sentence(scan, position, start))
+        PyObject *spec_upper = tuple_of(PyTuple_GET_ITEM(rest, r), 2, "a following word");
+        if (spec_upper == NULL)
+            return -1;
+        if (position >= scan->count)
             return 0;
+        int same = same_sentence(scan, position, start);
+        if (same <= 0)
+            return same;
         PyObject *specs = following_specs(scan, position);
         if (specs == NULL)
             return -1;
-        int fits = PySet_Contains(specs, PyTuple_GET_ITEM(spec_upper, 0));
+        int fits = PySequence_Contains(specs, PyTuple_GET_ITEM(spec_upper, 0));
         Py_DECREF(specs);
         if (fits < 0)
             return -1;
         if (!fits)
             return 0;
-        if (truthy(PyTuple_GET_ITEM(spec_upper, 1))) {
-            int upper = word_is_upper(scan, position);
-            if (upper <= 0)
-                return upper;
-        }
+        int upper = truthy(PyTuple_GET_ITEM(spec_upper, 1));
+        if (upper > 0)
+            upper = word_is_upper(scan, position);
+        else if (upper == 0)
+            upper = 1; /* no capitals asked for */
+        if (upper <= 0)
+            return upper;
     }
     return position;
 }
@@ -299,6 +345,8 @@ append_hit(Scan *scan, PyObject *hits, PyObject *label, Py_ssize_t start, Py_ssi
     return failed;
 }
 
+static PyObject *isdisjoint_name; /* "isdisjoint", interned at import */
+
 /* Whether the phrases of several words starting at word ``i`` can go on: some second word
  * of theirs fits word i + 1 of the same sentence. 1, 0, or -1 on error. */
 static int
@@ -308,17 +356,21 @@ second_word_fits(Scan *scan, PyObject *second_words, Py_ssize_t i)
         PyErr_SetString(PyExc_TypeError, "second words must be a set");
         return -1;
     }
-    if (PySet_GET_SIZE(second_words) == 0 || i + 1 >= scan->count
-        || !same_sentence(scan, i + 1, i))
+    if (PySet_GET_SIZE(second_words) == 0 || i + 1 >= scan->count)
         return 0;
+    int same = same_sentence(scan, i + 1, i);
+    if (same <= 0)
+        return same;
     PyObject *specs = following_specs(scan, i + 1);
     if (specs == NULL)
         return -1;
-    PyObject *disjoint = PyObject_CallMethod(second_words, "isdisjoint", "O", specs);
+    /* not PyObject_CallMethod(..., "O", specs), which would spread a tuple of specs into
+     * the arguments (and make the name a str at every call) */
+    PyObject *disjoint = PyObject_CallMethodOneArg(second_words, isdisjoint_name, specs);
     Py_DECREF(specs);
     if (disjoint == NULL)
         return -1;
-    int fits = disjoint == Py_False;
+    int fits = PyObject_Not(disjoint);
     Py_DECREF(disjoint);
     return fits;
 }
@@ -327,21 +379,36 @@ second_word_fits(Scan *scan, PyObject *second_words, Py_ssize_t i)
 static int
 candidate_hits(Scan *scan, PyObject *hits, PyObject *candidates, Py_ssize_t i)
 {
+    if (tuple_of(candidates, 0, "the phrases") == NULL)
+        return -1;
     for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(candidates); c++) {
         /* (number, label, kind, value, needs_capital, upper, rest) */
-        PyObject *phrase = PyTuple_GET_ITEM(candidates, c);
-        int upper = 1;
-        if (truthy(PyTuple_GET_ITEM(phrase, 4))) {
-            Py_ssize_t at = item_value(PyList_GET_ITEM(scan->starts, i));
-            upper = upper_within(scan, at, at + 1);
+        PyObject *phrase = tuple_of(PyTuple_GET_ITEM(candidates, c), 7, "a phrase");
+        if (phrase == NULL)
+            return -1;
+        int upper = 1, asked = truthy(PyTuple_GET_ITEM(phrase, 4));
+        if (asked < 0)
+            return -1;
+        if (asked) {
+            Py_ssize_t at = word_offset(scan->starts, i);
+            if (at == -1 && PyErr_Occurred())
+                return -1;
+            /* at + 1 would overflow for PY_SSIZE_T_MAX */
+            upper = upper_within(scan, at, at < PY_SSIZE_T_MAX ? at + 1 : at);
         }
-        if (upper > 0 && truthy(PyTuple_GET_ITEM(phrase, 5)))
-            upper = word_is_upper(scan, i);
+        if (upper > 0) {
+            if ((asked = truthy(PyTuple_GET_ITEM(phrase, 5))) < 0)
+                return -1;
+            if (asked)
+                upper = word_is_upper(scan, i);
+        }
         if (upper < 0)
             return -1;
         if (!upper)
             continue;
-        PyObject *rest = PyTuple_GET_ITEM(phrase, 6);
+        PyObject *rest = tuple_of(PyTuple_GET_ITEM(phrase, 6), 0, "the following words");
+        if (rest == NULL)
+            return -1;
         Py_ssize_t end = PyTuple_GET_SIZE(rest) ? phrase_end(scan, rest, i) : i + 1;
         if (end < 0)
             return -1;
@@ -358,6 +425,8 @@ static int
 hits_at(Scan *scan, PyObject *hits, PyObject *starting, Py_ssize_t i)
 {
     /* (phrases, one_word, second_words, one_word_hits) */
+    if (tuple_of(starting, 4, "what a key starts") == NULL)
+        return -1;
     PyObject *one_word_hits = PyTuple_GET_ITEM(starting, 3);
     int fits = second_word_fits(scan, PyTuple_GET_ITEM(starting, 2), i);
     if (fits < 0)
@@ -366,10 +435,12 @@ hits_at(Scan *scan, PyObject *hits, PyObject *starting, Py_ssize_t i)
         return candidate_hits(scan, hits, PyTuple_GET_ITEM(starting, 0), i);
     if (one_word_hits == Py_None)
         return candidate_hits(scan, hits, PyTuple_GET_ITEM(starting, 1), i);
+    if (tuple_of(one_word_hits, 0, "the one-word hits") == NULL)
+        return -1;
     for (Py_ssize_t h = 0; h < PyTuple_GET_SIZE(one_word_hits); h++) {
         /* (label, number, kind, value) */
-        PyObject *known = PyTuple_GET_ITEM(one_word_hits, h);
-        if (append_hit(scan, hits, PyTuple_GET_ITEM(known, 0), i, i + 1,
+        PyObject *known = tuple_of(PyTuple_GET_ITEM(one_word_hits, h), 4, "a one-word hit");
+        if (known == NULL || append_hit(scan, hits, PyTuple_GET_ITEM(known, 0), i, i + 1,
                        PyTuple_GET_ITEM(known, 1), PyTuple_GET_ITEM(known, 2),
                        PyTuple_GET_ITEM(known, 3)))
             return -1;
@@ -401,7 +472,8 @@ scan_phrases(PyObject *module, PyObject *args)
     if (hits == NULL)
         return NULL;
     for (Py_ssize_t i = 0; i < scan.count; i++) {
-        PyObject *starting = cached(starting_of, PyList_GET_ITEM(scan.keys, i));
+        PyObject *key = word_item(scan.keys, i);
+        PyObject *starting = key == NULL ? NULL : cached(starting_of, key);
         if (starting == NULL)
             goto fail;
         if (!PyTuple_Check(starting)) {
@@ -579,21 +651,23 @@ fail:
     return NULL;
 }
 
-/* The start of sentence ``index`` of a list of (start, end, line); -2 on error. */
-static Py_ssize_t
-sentence_start(PyObject *sentences, Py_ssize_t index)
+/* The start of sentence ``index`` of a list of (start, end, line) into ``*start``; 0, or
+ * -1 on error (any offset, negative ones included, is a start, as in Python). */
+static int
+sentence_start(PyObject *sentences, Py_ssize_t index, Py_ssize_t *start)
 {
     PyObject *sentence = PyList_GET_ITEM(sentences, index);
     if (!PyTuple_Check(sentence) || PyTuple_GET_SIZE(sentence) < 1) {
         PyErr_SetString(PyExc_TypeError, "a sentence must be a (start, end, line) tuple");
-        return -2;
+        return -1;
     }
-    Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(sentence, 0));
-    return start == -1 && PyErr_Occurred() ? -2 : start;
+    *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(sentence, 0));
+    return *start == -1 && PyErr_Occurred() ? -1 : 0;
 }
 
 /* layout.reference_sentence_index_of_words: the sentence of every word, words between
- * sentences going with the one before. */
+ * sentences going with the one before. No Python code runs here (PyLong_AsSsize_t takes
+ * ints only), so the lists keep their sizes. */
 static PyObject *
 sentence_index_of_words(PyObject *module, PyObject *args)
 {
@@ -605,22 +679,22 @@ sentence_index_of_words(PyObject *module, PyObject *args)
     PyObject *out = PyTuple_New(count);
     if (out == NULL)
         return NULL;
-    Py_ssize_t sentence = 0, next_start = -1;
+    Py_ssize_t sentence = 0, next_start = 0;
+    int has_next = sentence_count > 1;
     PyObject *index = PyLong_FromSsize_t(0);
     if (index == NULL)
         goto fail;
-    if (sentence_count > 1 && (next_start = sentence_start(sentences, 1)) == -2)
+    if (has_next && sentence_start(sentences, 1, &next_start) < 0)
         goto fail;
     for (Py_ssize_t w = 0; w < count; w++) {
         Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, w));
         if (start == -1 && PyErr_Occurred())
             goto fail;
-        if (next_start >= 0 && start >= next_start) {
-            while (next_start >= 0 && start >= next_start) {
+        if (has_next && start >= next_start) {
+            while (has_next && start >= next_start) {
                 sentence++;
-                next_start = sentence + 1 < sentence_count ? sentence_start(sentences, sentence + 1)
-                                                           : -1;
-                if (next_start == -2)
+                has_next = sentence + 1 < sentence_count;
+                if (has_next && sentence_start(sentences, sentence + 1, &next_start) < 0)
                     goto fail;
             }
             Py_DECREF(index);
@@ -755,5 +829,8 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     fill_basic_plane_words();
+    if (isdisjoint_name == NULL
+        && (isdisjoint_name = PyUnicode_InternFromString("isdisjoint")) == NULL)
+        return NULL;
     return PyModule_Create(&module);
 }
