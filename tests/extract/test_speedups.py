@@ -30,10 +30,8 @@ _PIECES = list("aZ9_ёқўҳӘіÉıİſ²½٣\u0301\u0308\u036f\u0483 \n\t.,-�
 
 
 def test_the_package_was_built_with_its_compiled_loops() -> None:
-    assert normalize._compiled_split is not None, "install the package: the loops are compiled"
-    assert matcher._compiled_scan is not None, "install the package: the loops are compiled"
-    assert layout._compiled is not None, "install the package: the loops are compiled"
-    assert grammar_text._compiled is not None, "install the package: the loops are compiled"
+    for module in (normalize, matcher, layout, grammar_text):
+        assert module._compiled is not None, "install the package: the loops are compiled"
 
 
 def test_the_compiled_word_split_finds_what_the_word_pattern_finds() -> None:

@@ -12,16 +12,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from workers.extract._compiled import loops as _compiled  # the sentence split and map
 from workers.extract._grammar.text import short_word_before
 from workers.extract.matcher import Hit
 from workers.extract.normalize import Words
-
-try:
-    # The sentence split and the word-to-sentence map compiled (workers/extract/_speedups.c):
-    # the regex engine and the interpreter spent about 0.5 ms on them in a long article.
-    from workers.extract import _speedups as _compiled
-except ImportError:  # a source tree that was not built
-    _compiled = None
 
 HEADER, TITLE, BODY, SIDEBAR = "header", "title", "body", "sidebar"
 LEAD_SENTENCES = 3

@@ -13,6 +13,7 @@ from functools import cache
 from itertools import compress
 from typing import NamedTuple
 
+from workers.extract._compiled import loops as _compiled
 from workers.extract.lexicon import WordSpec, index_stems, load_lexicon
 from workers.extract.normalize import ByWord, Words
 
@@ -140,19 +141,13 @@ _FOLLOWING = ByWord(_following, _MAX_CACHED_KEYS)
 # Builds a Hit without the Python-level __new__ of a NamedTuple (hundreds per article).
 _new_hit = tuple.__new__
 
-try:
-    # The same loop compiled (workers/extract/_speedups.c): the interpreter's overhead per
-    # word was most of its cost, about 0.6 ms of a long article.
-    from workers.extract._speedups import scan_phrases as _compiled_scan
-except ImportError:  # a source tree that was not built
-    _compiled_scan = None
-
-
 def find_hits(words: Words, sentence_of: tuple[int, ...], text: str) -> list[Hit]:
     """All phrase occurrences, ordered by start word; overlapping hits are all kept."""
-    if _compiled_scan is None:
+    # Compiled, the interpreter's overhead per word (most of the loop's cost, about 0.6 ms
+    # of a long article) is gone.
+    if _compiled is None:
         return reference_find_hits(words, sentence_of, text)
-    return _compiled_scan(
+    return _compiled.scan_phrases(
         words.keys, words.starts, words.ends, tuple(sentence_of), text, _STARTING, _FOLLOWING, Hit
     )
 

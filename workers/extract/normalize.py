@@ -25,6 +25,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
+from workers.extract._compiled import loops as _compiled
+
 # The apostrophes Uzbek Latin uses for oʻ, gʻ and the tutuq belgisi, as they come in feeds.
 UZBEK_APOSTROPHES = "'\u2018\u2019\u02bb\u02bc`\u00b4\u2032"
 APOSTROPHE = "\u02bc"
@@ -217,18 +219,12 @@ class ByWord(dict):
 # the words of articles, folded without filling fold_key's own cache a second time
 _WORD_KEYS = ByWord(fold_key.__wrapped__, 200_000)
 
-try:
-    # One pass over the text in C that makes only the words, their offsets and their keys:
+def words(text: str) -> Words:
+    # Compiled, one pass over the text makes only the words, their offsets and their keys:
     # the regex split also makes a string of every gap between words, and summing offsets
     # in Python cost as much again (about 1 ms of a long article).
-    from workers.extract._speedups import split_words as _compiled_split
-except ImportError:  # a source tree that was not built
-    _compiled_split = None
-
-
-def words(text: str) -> Words:
-    if _compiled_split is not None:
-        return Words(*_compiled_split(text, UZBEK_APOSTROPHES, _WORD_KEYS))
+    if _compiled is not None:
+        return Words(*_compiled.split_words(text, UZBEK_APOSTROPHES, _WORD_KEYS))
     return reference_words(text)
 
 

@@ -14,11 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
-try:
-    # the sentence split compiled (workers/extract/_speedups.c)
-    from workers.extract import _speedups as _compiled
-except ImportError:  # a source tree that was not built
-    _compiled = None
+from workers.extract._compiled import loops as _compiled  # the sentence split
 
 # Horizontal space only: a date or a figure never continues across a line break.
 SPACE = r"[ \t\u00a0\u2009\u202f]"
